@@ -1,0 +1,56 @@
+# budgetlens — the commands the README names. Everything runs in .venv/ at the repo root.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+RAW    ?= data/raw
+PROCESSED ?= data/processed
+REPORTS ?= reports
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: report test bench lab install fonts clean lint
+
+## install: the virtual environment with budgetlens and its dependencies
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c "import ensurepip" >/dev/null 2>&1 || { \
+	  echo "python3-venv is missing; installing it with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv python3-pip >/dev/null; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name budgetlens --display-name "budgetlens (Python 3)" >/dev/null
+	@touch $(STAMP)
+
+## fonts: a CJK font for the charts and the rendered pages (Debian's fonts-wqy-microhei)
+fonts:
+	@if command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing a CJK font (fonts-wqy-microhei)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null; \
+	else echo "warning: no CJK font found and no apt-get; charts will lack Chinese glyphs" >&2; fi
+
+## report: extract every report in data/raw, then the notebooks and the HTML reports
+report: install fonts
+	$(VENV)/bin/budgetlens extract $(RAW) --out $(PROCESSED)
+	@if $(VENV)/bin/budgetlens --help | grep -q "^  batch"; then \
+	  $(VENV)/bin/budgetlens batch $(RAW) --processed $(PROCESSED) --reports $(REPORTS); fi
+
+## test: the whole test suite (unit tests, corpus tests, nbval over the notebooks)
+test: install fonts
+	$(VENV)/bin/pytest -q
+
+## bench: speed and accuracy benchmarks → reports/bench/latest.json
+bench: install fonts
+	$(PY) benchmarks/run.py
+
+## lab: JupyterLab on the notebooks with the project's environment
+lab: install fonts
+	$(VENV)/bin/jupyter lab notebooks/
+
+lint: install
+	$(VENV)/bin/ruff check lib tests benchmarks
+
+clean:
+	rm -rf $(PROCESSED)/* $(REPORTS)/units $(REPORTS)/*.html .pytest_cache

@@ -1,0 +1,66 @@
+"""`make bench`: every benchmark in one run, printed and written to reports/bench/latest.json.
+
+Speed goals are reported as ratios against baselines measured in the same run on the same
+files, so the figures compare across machines; tests never assert timings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from budgetlens.fsutil import atomic_write_json  # noqa: E402
+
+
+def _seed_texts() -> list[Path]:
+    return sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+
+def _pdf_fixtures() -> list[Path]:
+    return sorted((ROOT / "tests" / "fixtures" / "pdf").glob("*.pdf"))
+
+
+def main() -> int:
+    results: dict = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    steps = [
+        ("bench_text", lambda m: m.run(_seed_texts())),
+        ("bench_pdf", lambda m: m.run([str(p) for p in _pdf_fixtures() if ".seed" in p.name or p.stem[:3].isdigit()])),
+        ("bench_validator", lambda m: m.run()),
+        ("bench_batch", lambda m: m.run()),
+    ]
+    for name, call in steps:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            print(f"{name}: skipped ({exc})")
+            continue
+        t = time.perf_counter()
+        try:
+            figures = call(module)
+        except Exception as exc:  # noqa: BLE001 - one failing benchmark must not hide the others
+            print(f"{name}: failed: {type(exc).__name__}: {exc}")
+            results.setdefault("failures", {})[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        figures[f"{name}_seconds"] = round(time.perf_counter() - t, 1)
+        results.update(figures)
+        for k, v in figures.items():
+            print(f"{k:40} {v}")
+    out = ROOT / "reports" / "bench" / "latest.json"
+    atomic_write_json(out, results)
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

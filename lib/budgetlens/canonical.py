@@ -1,0 +1,362 @@
+"""Canonical tables: a raw grid becomes tidy rows (section, code, level, name, measure, value in 万元).
+
+One generic reader serves every layout. A row is cut into *blocks*: a block is a run of
+label columns (classification codes and/or a name) followed by its value columns, so the
+side-by-side 收入 | 支出 summary and the four-block 基本支出明细表 become separate logical
+row sets (``section``), while an ordinary classified table is a single block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .numbers import is_amount, is_blank, parse_amount, to_wan
+from .recognize import RecognizedTable, compact
+from .registry import measure_for_header, normalise_label
+
+CODE_FULL_RE = re.compile(r"^(\d{3})(\d{2})?(\d{2})?$")
+CODE_SPACED_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?$")
+CODE_IN_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2}|\d{3}(?:\s\d{2}){1,2})\s*[\u4e00-\u9fff]")
+ORDINAL_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|其中[:：]?)\s*"
+)
+CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff（）()、“”\"])\s+(?=[\u4e00-\u9fff（）()、“”\"])")
+SUBHEAD_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+LEVELS = {3: "类", 5: "款", 7: "项"}
+TOTAL_RE = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合计|收入总计|支出总计|部门合计|小计)$")
+
+FRAME_COLUMNS = ["table_id", "section", "row", "code", "level", "name", "label", "measure", "value", "line"]
+
+
+def clean_name(text: str) -> str:
+    """Join names wrapped inside a cell: spaces between CJK characters are layout, not content."""
+    s = text.replace("\n", " ").replace("\u3000", " ").strip()
+    s = CJK_GAP_RE.sub("", s)
+    return re.sub(r"\s{2,}", " ", s)
+
+
+def strip_ordinal(name: str) -> str:
+    """``一、一般公共服务支出`` → ``一般公共服务支出``; ``其中：一般财力`` → ``一般财力``."""
+    prev = None
+    while prev != name:
+        prev = name
+        name = ORDINAL_RE.sub("", name).strip()
+    return name
+
+
+def code_of(cell: str) -> str | None:
+    s = cell.strip()
+    m = CODE_FULL_RE.match(s) or CODE_SPACED_RE.match(s)
+    if not m:
+        return None
+    return "".join(g for g in m.groups() if g)
+
+
+@dataclass
+class Column:
+    index: int
+    role: str  # code | code_part | name | value | line_no | skip
+    header: str = ""
+    group: str = ""
+    measure: str | None = None
+
+
+@dataclass
+class CanonicalTable:
+    """One standard table in canonical form, with where it came from."""
+
+    id: str
+    title: str | None
+    label: str | None
+    kind_name: str | None
+    source_currency: str
+    empty: bool
+    frame: pd.DataFrame
+    header_rows: int = 0
+    page: int = 1
+    line: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return int(self.frame["row"].nunique()) if len(self.frame) else 0
+
+    def value(self, measure: str = "total", *, name: str | None = None, code: str | None = None,
+              section: str | None = None) -> float | None:
+        """The value of one cell, addressed by code or by (normalised) row name."""
+        f = self.frame
+        if section is not None:
+            f = f[f["section"] == section]
+        f = f[f["measure"] == measure]
+        if code is not None:
+            f = f[f["code"] == code]
+        if name is not None:
+            f = f[f["name"].map(normalise_label) == normalise_label(name)]
+        vals = f["value"].dropna()
+        return float(vals.iloc[0]) if len(vals) else None
+
+
+def _header_split(rows: list[list[str]]) -> int:
+    """Number of header rows: rows before the first with an amount or a classification code."""
+    for i, row in enumerate(rows):
+        if _is_line_number_row(row):
+            continue
+        cells = [c for c in row if c and c.strip()]
+        if any(code_of(c) for c in cells[:4]) and (any(is_amount(c) for c in cells[1:]) or len(cells) >= 2):
+            return i
+        if any(is_amount(c) for c in cells) and any(not is_amount(c) for c in cells):
+            return i
+        if cells and all(is_amount(c) for c in cells) and len(cells) >= 2 and i > 0:
+            return i
+    return len(rows)
+
+
+def _is_line_number_row(row: list[str]) -> bool:
+    """栏次 rows: ``栏次 | 1 | 2 | 3`` or a bare run of small consecutive integers."""
+    cells = [compact(c) for c in row if c and c.strip()]
+    if not cells:
+        return False
+    if cells[0] in {"栏次", "行次"}:
+        return True
+    nums = [c for c in cells if re.fullmatch(r"\d{1,2}", c)]
+    if len(nums) >= 2 and len(nums) == len(cells):
+        ints = [int(c) for c in nums]
+        return ints == list(range(ints[0], ints[0] + len(ints)))
+    return False
+
+
+def _column_headers(header: list[list[str]], width: int) -> tuple[list[str], list[str]]:
+    """Per column: the most specific header text and the group (upper rows, spans forward-filled)."""
+    specific = [""] * width
+    groups = [""] * width
+    for r, row in enumerate(header):
+        if _is_line_number_row(row):
+            continue
+        filled = []
+        last = ""
+        for j in range(width):
+            cell = clean_name(row[j]) if j < len(row) else ""
+            if cell:
+                last = cell
+                specific[j] = cell
+            filled.append(cell or last)
+        if r < len(header) - 1:
+            for j in range(width):
+                if filled[j] and filled[j] != specific[j]:
+                    groups[j] = (groups[j] + "/" + filled[j]).strip("/")
+    return specific, groups
+
+
+def _classify_columns(rows: list[list[str]], n_header: int, width: int) -> list[Column]:
+    header = rows[:n_header]
+    data = [r for r in rows[n_header:] if not _is_line_number_row(r)]
+    specific, groups = _column_headers(header, width)
+    cols: list[Column] = []
+    for j in range(width):
+        cells = [r[j].strip() for r in data if j < len(r) and r[j] and r[j].strip() and not is_blank(r[j])]
+        h = normalise_label(specific[j])
+        hpath = normalise_label(" ".join(header[k][j] for k in range(len(header)) if j < len(header[k])))
+        n = len(cells) or 1
+        n_code = sum(1 for c in cells if code_of(c))
+        n_amount = sum(1 for c in cells if is_amount(c))
+        n_text = len(cells) - n_amount
+        col = Column(index=j, role="value", header=specific[j], group=groups[j])
+        if h in {"行次", "栏次"} or (h == "" and "行次" in hpath):
+            col.role = "line_no"
+        elif h in {"类", "款", "项"}:
+            col.role = "code_part"
+        elif re.search(r"(?:科目)?(?:代码|编码)$|^功能分类科目编码|^经济分类科目编码", h) and n_code >= n_text:
+            col.role = "code"
+        elif cells and n_code == len(cells) and any(len(code_of(c) or "") > 3 for c in cells):
+            col.role = "code"
+        elif cells and n_text / n >= 0.5:
+            col.role = "name"
+        elif not cells and (re.search(r"名称|项目$|^项目|科目$|内容$|单位名称", h) and not measure_for_header(h)):
+            col.role = "name"
+        elif cells and _looks_like_row_numbers(cells):
+            col.role = "line_no"
+        cols.append(col)
+    # Name columns with no data but between code and value columns still label rows.
+    for col in cols:
+        if col.role == "value":
+            col.measure = _measure(col)
+    return cols
+
+
+def _looks_like_row_numbers(cells: list[str]) -> bool:
+    if len(cells) < 4 or not all(re.fullmatch(r"\d{1,3}", c) for c in cells):
+        return False
+    ints = [int(c) for c in cells]
+    return all(b > a for a, b in zip(ints, ints[1:], strict=False))
+
+
+def _measure(col: Column) -> str:
+    m = measure_for_header(col.header)
+    if m is None and col.group:
+        m = measure_for_header(col.group.split("/")[-1])
+    if m is None:
+        h = normalise_label(col.header or col.group)
+        return h or f"col{col.index}"
+    return m
+
+
+def _blocks(cols: list[Column]) -> list[list[Column]]:
+    """Split columns into blocks: each starts at a label column following a value column."""
+    blocks: list[list[Column]] = []
+    current: list[Column] = []
+    seen_value = False
+    for col in cols:
+        is_label = col.role in {"code", "code_part", "name"}
+        if is_label and seen_value and current:
+            blocks.append(current)
+            current, seen_value = [], False
+        current.append(col)
+        if col.role == "value":
+            seen_value = True
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+_SECTION_WORDS = [
+    ("income", re.compile(r"收入")),
+    ("function", re.compile(r"功能分类|按功能")),
+    ("purpose", re.compile(r"支出用途|经济分类|按经济")),
+    ("expenditure", re.compile(r"支出")),
+    ("personnel", re.compile(r"人员经费")),
+    ("public", re.compile(r"公用经费")),
+]
+
+
+def _section_name(block: list[Column], n: int, n_blocks: int) -> str:
+    if n_blocks == 1:
+        return "main"
+    text = normalise_label(" ".join(c.group + " " + c.header for c in block))
+    first = normalise_label(block[0].group.split("/")[0] if block[0].group else block[0].header)
+    for name, pat in _SECTION_WORDS:
+        if pat.search(first):
+            return name
+    for name, pat in _SECTION_WORDS:
+        if pat.search(text):
+            return name
+    return f"block{n + 1}"
+
+
+def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable:
+    """Read a recognised raw table into the canonical long frame (values in 万元)."""
+    raw = table.raw
+    width = raw.width
+    rows = [list(r) + [""] * (width - len(r)) for r in raw.rows]
+    n_header = _header_split(rows)
+    cols = _classify_columns(rows, n_header, width)
+    blocks = _blocks(cols)
+    # Sections of the same name (the 基本支出明细表's three 公用经费 blocks) stay distinct.
+    names = [_section_name(b, i, len(blocks)) for i, b in enumerate(blocks)]
+    currency = table.context.currency or source_currency
+    records: list[dict] = []
+    lines = raw.row_lines or [raw.line] * len(rows)
+    section_prefix = ""
+    for r in range(n_header, len(rows)):
+        row = rows[r]
+        if _is_line_number_row(row):
+            continue
+        parsed = []
+        for b, block in enumerate(blocks):
+            code, name, label, values = _read_block(row, block)
+            parsed.append([names[b], code, name, label, values])
+        # A value printed right of its label's block (spanned label cells) joins that label.
+        for b in range(1, len(parsed)):
+            if not parsed[b][1] and not parsed[b][2] and parsed[b][4]:
+                for a in range(b - 1, -1, -1):
+                    if parsed[a][1] or parsed[a][2]:
+                        if not parsed[a][4]:
+                            first_value = next(iter(parsed[b][4].values()))
+                            parsed[a][4] = {blocks[a][-1].measure or "total": first_value}
+                            parsed[b][4] = {}
+                        break
+        if len(blocks) == 1:
+            sec, code, name, label, values = parsed[0]
+            if not values and not code and name and SUBHEAD_RE.match(label or "") and not TOTAL_RE.match(name):
+                section_prefix = name  # a sub-heading row inside a statistics table
+                continue
+        for sec, code, name, label, values in parsed:
+            if not code and not name and not values:
+                continue
+            if _repeated_header(name, values, cols):
+                continue
+            section = f"{sec}:{section_prefix}" if section_prefix and sec == "main" else sec
+            level = LEVELS.get(len(code)) if code else None
+            if not values:
+                records.append(dict(section=section, row=r, code=code, level=level, name=name, label=label,
+                                    measure=None, value=None, line=lines[r] if r < len(lines) else raw.line))
+            for measure, value in values.items():
+                records.append(dict(section=section, row=r, code=code, level=level, name=name, label=label,
+                                    measure=measure, value=to_wan(value, currency),
+                                    line=lines[r] if r < len(lines) else raw.line))
+    frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS[1:])
+    frame.insert(0, "table_id", table.id)
+    has_values = bool(frame["value"].notna().any()) if len(frame) else False
+    empty = table.context.empty_declared or not has_values
+    return CanonicalTable(
+        id=table.id, title=table.context.title, label=table.context.label,
+        kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
+        frame=frame, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
+    )
+
+
+def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool:
+    if values or not name:
+        return False
+    n = normalise_label(name)
+    return n in {"项目", "科目名称", "项目名称"} or any(n == normalise_label(c.header) for c in cols if c.header)
+
+
+def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, str, dict[str, float]]:
+    code_parts: list[str] = []
+    code: str | None = None
+    name_cells: list[str] = []
+    values: dict[str, float] = {}
+    for col in block:
+        cell = row[col.index] if col.index < len(row) else ""
+        cell = cell.strip()
+        if col.role == "code_part":
+            if cell:
+                code_parts.append(re.sub(r"\s+", "", cell))
+        elif col.role == "code":
+            c = code_of(cell)
+            if c:
+                code = c
+            elif cell and not is_blank(cell):
+                name_cells.append(cell)  # a label spanning the code column (合计, 人员经费合计)
+        elif col.role == "name":
+            if cell and re.fullmatch(r"-?[\d,]+\.\d+", cell.replace(" ", "")):
+                # A figure shifted into the name column (a spanned label to its left).
+                key = next((c.measure for c in block if c.role == "value" and c.measure), "total")
+                values.setdefault(key, parse_amount(cell) or 0.0)
+            elif cell and not is_blank(cell):
+                name_cells.append(cell)
+        elif col.role == "value":
+            v = parse_amount(cell)
+            if v is not None:
+                key = col.measure or f"col{col.index}"
+                while key in values:
+                    key += "_2"
+                values[key] = v
+            elif cell and not is_blank(cell) and not name_cells and not code_parts and code is None:
+                name_cells.append(cell)
+    if code_parts and code is None:
+        joined = "".join(code_parts)
+        if re.fullmatch(r"\d{3}(\d{2}){0,2}", joined):
+            code = joined
+    label = clean_name(name_cells[0]) if name_cells else ""
+    name = label
+    if code is None and name:
+        m = CODE_IN_NAME_RE.match(name)
+        if m:
+            code = re.sub(r"\s+", "", m.group(1))
+            name = name[len(m.group(1)):].strip()
+    name = strip_ordinal(name) if name else name
+    return code, name, label, values

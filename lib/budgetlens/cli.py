@@ -1,0 +1,173 @@
+"""The ``budgetlens`` command: a thin layer over the lib (extract, check, synth, batch, report)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .document import SourceError
+from .inputs import expand_inputs
+
+EXIT_FAILURES = 1
+
+
+def _fail_line(path: str, reason: str) -> str:
+    return f"error: {path}: {reason}"
+
+
+def _extract_one(paths: list[Path]):
+    """Extract one document; returns (result, None) or (None, one-line reason)."""
+    from .extract import extract
+
+    try:
+        return extract([str(p) for p in paths]), None
+    except SourceError as exc:
+        return None, exc.reason
+    except Exception as exc:  # noqa: BLE001 - a batch goes on; the user gets one line, not a traceback
+        return None, f"internal error while reading ({type(exc).__name__}: {exc})"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetlens")
+def main() -> None:
+    """Chinese government budget and final-account disclosures as clean, checked data."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (an array for several documents).")
+@click.option("--out", type=click.Path(path_type=Path), help="Write document.json + tables.parquet per document and a catalogue here.")
+@click.option("--together", is_flag=True, help="The files are one publication (narrative volume + tables volume).")
+def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool) -> None:
+    """Extract reports (text extractions or PDFs; files or folders)."""
+    from .inputs import group_publications
+    from .store import write_catalog, write_document
+
+    try:
+        files = expand_inputs(inputs)
+    except SourceError as exc:
+        click.echo(_fail_line(exc.path, exc.reason), err=True)
+        sys.exit(EXIT_FAILURES)
+    groups = [files] if together else group_publications(files)
+    failures: list[tuple[str, str]] = []
+    results = []
+    for group in groups:
+        result, reason = _extract_one(group)
+        if result is None:
+            name = " + ".join(str(p) for p in group)
+            failures.append((name, reason or "unknown error"))
+            click.echo(_fail_line(name, reason or "unknown error"), err=True)
+            continue
+        results.append(result)
+        if out is not None:
+            write_document(result, out)
+    if out is not None and results:
+        write_catalog(out)
+    if as_json:
+        docs = [r.to_json() for r in results]
+        payload = docs[0] if len(docs) == 1 and len(groups) == 1 else docs
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(results)
+        if out is not None:
+            click.echo(f"wrote {len(results)} document(s) to {out}")
+    if failures:
+        click.echo(f"{len(failures)} of {len(groups)} input(s) failed:", err=True)
+        for name, reason in failures:
+            click.echo(f"  {name}: {reason}", err=True)
+        sys.exit(EXIT_FAILURES)
+
+
+def _fmt(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.2f}"
+
+
+def _print_summary(results) -> None:
+    for r in results:
+        j = r.to_json()
+        d, f = j["document"], j["facts"]
+        sev = [x["severity"] for x in j["findings"]]
+        click.echo(f"{Path(j['source']['path']).name}: {d['unit']} · {d['year']} · {d['kind']} "
+                   f"(printed in {d['source_currency_unit']})")
+        rows = [("收入总计 grand_total", f.get("grand_total")), ("本年收入 revenue_total", f.get("revenue_total")),
+                ("本年支出 expenditure_total", f.get("expenditure_total")),
+                ("基本支出 basic_expenditure", f.get("basic_expenditure")),
+                ("项目支出 project_expenditure", f.get("project_expenditure")),
+                ("三公经费 three_public_total", f.get("three_public_total"))]
+        for label, v in rows:
+            if v is not None:
+                click.echo(f"  {label:<32}{_fmt(v):>16} 万元")
+        std = [t for t in j["tables"]]
+        click.echo(f"  tables: {len(std)} standard ({sum(1 for t in std if t['empty'])} empty); "
+                   f"projects: {len(j['projects'])}; findings: {sev.count('error')} error, "
+                   f"{sev.count('warning')} warning, {sev.count('info')} info")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+def check(inputs: tuple[Path, ...], as_json: bool) -> None:
+    """Check reports: identities, cross-table, narrative and completeness findings."""
+    from .inputs import group_publications
+
+    try:
+        files = expand_inputs(inputs)
+    except SourceError as exc:
+        click.echo(_fail_line(exc.path, exc.reason), err=True)
+        sys.exit(EXIT_FAILURES)
+    failures = 0
+    payload = []
+    for group in group_publications(files):
+        result, reason = _extract_one(group)
+        name = " + ".join(str(p) for p in group)
+        if result is None:
+            failures += 1
+            click.echo(_fail_line(name, reason or "unknown error"), err=True)
+            continue
+        if as_json:
+            payload.append({"path": name, "findings": result.findings})
+            continue
+        try:
+            from .checks import format_findings
+        except ImportError:  # pragma: no cover - the validator ships with the package
+            format_findings = None
+        click.echo(f"== {name}: {result.recognition.unit} · {result.recognition.year} · {result.kind}")
+        if format_findings is not None:
+            click.echo(format_findings(result.findings))
+        else:
+            for f in result.findings:
+                click.echo(f"  [{f['severity']}] {f['rule']}: {f['message']}")
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    if failures:
+        sys.exit(EXIT_FAILURES)
+
+
+@main.command()
+@click.option("--units", type=int, default=10, show_default=True, help="How many units.")
+@click.option("--years", default="2021-2024", show_default=True, help="A year range, e.g. 2021-2024.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder (never data/raw).")
+@click.option("--pdf", is_flag=True, help="Also render each report as a PDF.")
+@click.option("--faults", type=float, default=0.0, show_default=True, help="Share of documents with one injected inconsistency.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (the corpus is deterministic).")
+def synth(units: int, years: str, out: Path, pdf: bool, faults: float, seed: int) -> None:
+    """Write a synthetic corpus of consistent reports (with an answer key for injected faults)."""
+    from .synth import generate_corpus
+
+    try:
+        start, _, end = years.partition("-")
+        year_list = list(range(int(start), int(end or start) + 1))
+    except ValueError:
+        raise click.BadParameter(f"years must look like 2021-2024, got {years!r}") from None
+    if Path(out).resolve().is_relative_to(Path("data/raw").resolve()):
+        raise click.BadParameter("synthetic data never goes into data/raw")
+    summary = generate_corpus(out, units, year_list, pdf=pdf, fault_rate=faults, seed=seed)
+    click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,185 @@
+"""One document from file to the ``extract --json`` contract: read → recognise → canonical tables → facts.
+
+:func:`extract` is the single entry point the CLI, the batch runner and the notebooks use.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .canonical import CanonicalTable, canonicalize
+from .document import Document, SourceError
+from .facts import COUNT_KEYS, Facts, FactValue, facts_from_tables, function_totals
+from .narrative import Narrative, counts, prior_year, read_narrative
+from .recognize import Recognition, recognize
+from .sources import read_source
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document (possibly several files of one publication)."""
+
+    document: Document
+    sources: list[Document]
+    recognition: Recognition
+    tables: list[CanonicalTable]
+    facts: Facts
+    function_totals: dict[str, float]
+    function_source: str | None
+    narrative: Narrative
+    prior_year: dict[str, float]
+    projects: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return self.recognition.kind
+
+    def table(self, table_id: str) -> CanonicalTable | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+    def tables_frame(self) -> pd.DataFrame:
+        """All canonical tables as one long frame (what ``tables.parquet`` holds)."""
+        frames = [t.frame for t in self.tables if len(t.frame)]
+        if not frames:
+            return pd.DataFrame(columns=["table_id", "section", "row", "code", "level", "name", "label",
+                                         "measure", "value", "line"])
+        out = pd.concat(frames, ignore_index=True)
+        out["code"] = out["code"].astype("string")
+        out["level"] = out["level"].astype("string")
+        out["measure"] = out["measure"].astype("string")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        doc = self.document
+        rec = self.recognition
+        source: dict[str, Any] = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages}
+        if len(self.sources) > 1:
+            source["files"] = [
+                {"path": s.path, "sha256": s.sha256, "format": s.format, "pages": s.pages} for s in self.sources
+            ]
+        return {
+            "schema": SCHEMA_VERSION,
+            "source": source,
+            "document": {
+                "unit": rec.unit,
+                "year": rec.year,
+                "kind": rec.kind,
+                "currency_unit": "万元",
+                "source_currency_unit": rec.currency,
+            },
+            "facts": self.facts.as_dict(),
+            "function_totals": {k: _num(v) for k, v in sorted(self.function_totals.items())},
+            "prior_year": {k: _num(v) for k, v in self.prior_year.items()},
+            "projects": self.projects,
+            "tables": [_table_json(t) for t in self.tables if t.id and not t.id.startswith("table_")],
+            "findings": self.findings,
+            "provenance": {k: _provenance(v) for k, v in self.facts.values.items()},
+            "budgetlens_version": __version__,
+        }
+
+
+def _num(v: float) -> float:
+    return round(float(v), 6)
+
+
+def _table_json(t: CanonicalTable) -> dict[str, Any]:
+    return {"id": t.id, "title": t.title, "label": t.label, "rows": t.rows, "empty": bool(t.empty),
+            "page": t.page, "line": t.line, "source_currency_unit": t.source_currency}
+
+
+def _provenance(fv: FactValue) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": fv.source}
+    for key in ("table", "row", "line", "text"):
+        v = getattr(fv, key)
+        if v is not None:
+            out[key] = v
+    return out
+
+
+def merge_documents(docs: list[Document]) -> Document:
+    """A publication in several files (narrative volume + tables volume) read as one document."""
+    if len(docs) == 1:
+        return docs[0]
+    blocks = []
+    for d in docs:
+        blocks.extend(d.blocks)
+    return Document(path=docs[0].path, sha256=docs[0].sha256, format=docs[0].format,
+                    pages=sum(d.pages for d in docs), blocks=blocks)
+
+
+def extract(paths: str | Path | list[str | Path]) -> Extraction:
+    """Extract one document from one file, or from the files of one split publication."""
+    started = time.perf_counter()
+    path_list = [paths] if isinstance(paths, str | Path) else list(paths)
+    sources = [read_source(p) for p in path_list]
+    doc = merge_documents(sources)
+    result = extract_document(doc)
+    result.sources = sources
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def extract_document(doc: Document) -> Extraction:
+    rec = recognize(doc)
+    tables = [canonicalize(t, rec.currency) for t in rec.tables]
+    standard = [t for t in tables if t.kind_name is not None]
+    if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
+        raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
+    if rec.kind == "performance" and not any(t.id.endswith("performance") for t in tables) and not _has_disclosure_words(doc):
+        raise SourceError(doc.path, "not a budget or final-account disclosure")
+    facts = facts_from_tables(tables, rec.kind)
+    nar = read_narrative(doc)
+    _facts_from_narrative(facts, nar, doc, tables)
+    ftotals, fsource = function_totals(tables)
+    result = Extraction(document=doc, sources=[doc], recognition=rec, tables=tables, facts=facts,
+                        function_totals=ftotals, function_source=fsource, narrative=nar,
+                        prior_year=prior_year(nar))
+    _attach_performance(result)
+    _attach_findings(result)
+    return result
+
+
+def _has_disclosure_words(doc: Document) -> bool:
+    text = doc.full_text[:200000]
+    hits = sum(text.count(w) for w in ("预算", "决算", "万元", "支出", "收入", "绩效"))
+    return hits >= 10
+
+
+def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
+    """Fill facts no table prints from the narrative (tables always win)."""
+    for m in nar.mentions:
+        if m.key not in facts.values:
+            facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
+    for key, (line, text) in nar.nones.items():
+        if key not in facts.values:
+            facts.set(key, FactValue(value=0.0, source="narrative", line=line, text=text[:120]))
+    for key, (value, line, text) in counts(doc).items():
+        if key in COUNT_KEYS and key not in facts.values:
+            facts.set(key, FactValue(value=value, source="narrative", line=line, text=text[:120]))
+
+
+def _attach_performance(result: Extraction) -> None:
+    """Projects and unit-level performance facts (budgetlens.performance, when present)."""
+    try:
+        from . import performance
+    except ImportError:
+        return
+    performance.attach(result)
+
+
+def _attach_findings(result: Extraction) -> None:
+    try:
+        from .checks import run_checks
+    except ImportError:
+        return
+    result.findings = [f.to_json() for f in run_checks(result)]

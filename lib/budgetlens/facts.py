@@ -1,0 +1,294 @@
+"""The contract's facts, ``function_totals`` and the 三公 total, read from canonical tables.
+
+Table sources are declared in ``registry/facts.yaml``; the narrative fills what no table
+prints (``narrative.py``). Where a table prints a fact the table wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+from .canonical import CanonicalTable
+from .registry import normalise_label
+
+FACT_KEYS = [
+    "revenue_total", "expenditure_total", "grand_total", "carryover_begin", "carryover_end",
+    "fiscal_revenue", "general_budget_revenue", "gov_fund_revenue", "state_capital_revenue",
+    "basic_expenditure", "project_expenditure", "general_budget_expenditure",
+    "personnel_expenditure", "public_expenditure", "three_public_total", "office_operation",
+    "procurement_total", "staff_authorized", "staff_actual", "vehicles",
+]
+COUNT_KEYS = {"staff_authorized", "staff_actual", "vehicles"}
+
+
+@dataclass
+class FactValue:
+    """A fact with its provenance (which table and row, or which narrative line)."""
+
+    value: float | int
+    source: str  # "table" | "narrative" | "derived"
+    table: str | None = None
+    row: str | None = None
+    line: int | None = None
+    text: str | None = None
+
+
+@dataclass
+class Facts:
+    values: dict[str, FactValue] = field(default_factory=dict)
+
+    def get(self, key: str) -> float | int | None:
+        fv = self.values.get(key)
+        return None if fv is None else fv.value
+
+    def set(self, key: str, fv: FactValue, *, overwrite: bool = False) -> None:
+        if overwrite or key not in self.values:
+            self.values[key] = fv
+
+    def as_dict(self) -> dict[str, float | int]:
+        out: dict[str, float | int] = {}
+        for key in FACT_KEYS + sorted(k for k in self.values if k not in FACT_KEYS):
+            if key in self.values:
+                v = self.values[key].value
+                out[key] = int(v) if key in COUNT_KEYS else _clean_float(v)
+        return out
+
+
+def _clean_float(v: float | int | str) -> float | str:
+    if isinstance(v, str):
+        return v
+    return round(float(v), 6)
+
+
+@lru_cache(maxsize=1)
+def fact_sources() -> dict[str, list[dict]]:
+    text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)["facts"]
+
+
+def tables_by_kind(tables: list[CanonicalTable]) -> dict[str, CanonicalTable]:
+    """First table of each kind (later duplicates are project forms and the like)."""
+    out: dict[str, CanonicalTable] = {}
+    for t in tables:
+        out.setdefault(t.id, t)
+    return out
+
+
+def _row_match(frame: pd.DataFrame, aliases: list[str]) -> pd.DataFrame:
+    """Rows whose name is one of the aliases (exact first, then a long alias as a prefix)."""
+    names = [normalise_label(n) if isinstance(n, str) else "" for n in frame["name"]]
+    for alias in aliases:
+        a = normalise_label(alias)
+        idx = [i for i, n in enumerate(names) if n == a]
+        if idx:
+            return frame.iloc[idx]
+    for alias in aliases:
+        a = normalise_label(alias)
+        if len(a) < 4:
+            continue
+        idx = [i for i, n in enumerate(names) if n.startswith(a)]
+        if idx:
+            return frame.iloc[idx]
+    return frame.iloc[0:0]
+
+
+def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None]:
+    """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
+    f = table.frame
+    if not len(f):
+        return (0.0, {"table": table.id, "row": None, "line": table.line}) if table.empty else (None, None)
+    sec = spec.get("section")
+    if sec:
+        f = f[f["section"].fillna("").str.startswith(sec)]
+    if not len(f):
+        return None, None
+    rows = spec.get("rows", [])
+    if rows == ["*"]:
+        hit = f
+    else:
+        hit = _row_match(f, rows)
+    if not len(hit):
+        return None, None
+    measure = spec.get("measure")
+    first_row = hit["row"].iloc[0]
+    if not spec.get("sum"):
+        hit = hit[hit["row"] == first_row]
+    vals = hit[hit["measure"] == measure] if measure else hit[hit["measure"].notna()]
+    if measure is None and len(vals):
+        # A label/amount row: its first amount (the 金额/预算数 column).
+        vals = vals.groupby("row", sort=False).head(1)
+    evidence = {"table": table.id, "row": str(hit["name"].iloc[0]), "line": int(hit["line"].iloc[0])}
+    values = vals["value"].dropna()
+    if len(values):
+        return float(values.sum()), evidence
+    # The row is printed but blank: the table says there is none.
+    if measure and measure not in set(table.frame["measure"].dropna()):
+        return None, None
+    return 0.0, evidence
+
+
+def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
+    by_kind = tables_by_kind(tables)
+    facts = Facts()
+    for key, sources in fact_sources().items():
+        for spec in sources:
+            if spec.get("doc_kinds") and doc_kind not in spec["doc_kinds"]:
+                continue
+            table = by_kind.get(spec["table"])
+            if table is None:
+                continue
+            value, ev = lookup(table, spec)
+            if value is None:
+                continue
+            facts.set(key, FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"]))
+            break
+    three = three_public_total(by_kind.get("three_public"), doc_kind)
+    if three is not None:
+        facts.set("three_public_total", three)
+    _derive(facts)
+    return facts
+
+
+def _derive(facts: Facts) -> None:
+    """Facts the contract defines from others: 财政拨款收入; 本年支出 = 支出总计 − 年末结转."""
+    parts = [facts.get(k) for k in ("general_budget_revenue", "gov_fund_revenue", "state_capital_revenue")]
+    if "fiscal_revenue" not in facts.values and parts[0] is not None:
+        facts.set("fiscal_revenue", FactValue(value=round(sum(p or 0.0 for p in parts), 6), source="derived",
+                                              text="一般公共预算 + 政府性基金 + 国有资本经营"))
+    if "expenditure_total" not in facts.values and facts.get("grand_total") is not None:
+        end = facts.get("carryover_end") or 0.0
+        facts.set("expenditure_total", FactValue(value=round(facts.get("grand_total") - end, 6), source="derived",
+                                                 text="支出总计 − 年末结转和结余"))
+
+
+# --- 三公 -------------------------------------------------------------------------------
+
+THREE_PUBLIC_ITEMS = {
+    "abroad": re.compile(r"因公出国"),
+    "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|小计"),
+    "vehicle_purchase": re.compile(r"公务用车购置费?$|车辆购置"),
+    "vehicle_operation": re.compile(r"公务用车运行(?:维护)?费?$"),
+    "reception": re.compile(r"公务接待"),
+    "total": re.compile(r"^(?:合计|总计|三公经费合计|\"三公\"经费合计|小计合计)$"),
+}
+
+
+def _three_item(label: str) -> str | None:
+    n = normalise_label(label)
+    n = re.sub(r"^(?:其中[:：]?|[①②③④⑤]|\d[.、])", "", n)
+    for item in ("total", "abroad", "vehicle_purchase", "vehicle_operation", "vehicle", "reception"):
+        if THREE_PUBLIC_ITEMS[item].search(n):
+            return item
+    return None
+
+
+def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue | None:
+    """The 三公 total: 决算数 for a final, 预算数 for a budget; only the three 三公 items count.
+
+    Handles item rows (因公出国 | 公务接待 | 公务用车… as rows) and item columns (the 决算
+    template's 预算数/决算数 column groups), and tables that add 会议费/培训费 columns.
+    """
+    if table is None:
+        return None
+    if table.empty:
+        return FactValue(value=0.0, source="table", table=table.id, line=table.line, text="本表无数据")
+    f = table.frame.dropna(subset=["value"])
+    if not len(f):
+        return FactValue(value=0.0, source="table", table=table.id, line=table.line)
+    want = "final" if doc_kind == "final" else "budget"
+    items: dict[str, float] = {}
+    # Orientation 1: items as rows, amount in the first total-like column.
+    for _, g in f.groupby("row", sort=False):
+        item = _three_item(str(g["name"].iloc[0] or ""))
+        if item is None:
+            continue
+        col = g[g["measure"].isin(["total", want])]
+        if not len(col):
+            col = g
+        items.setdefault(item, float(col["value"].iloc[0]))
+    if not items:
+        # Orientation 2: items as columns (measure names carry the header text).
+        for _, r in f.iterrows():
+            m = str(r["measure"])
+            if doc_kind == "final" and "预算" in m and "决算" not in m:
+                continue
+            item = _three_item(m.split("/")[-1]) or ("total" if r["measure"] in ("total", want) else None)
+            if item:
+                items.setdefault(item, float(r["value"]))
+    return _three_from_items(items, table)
+
+
+def _three_from_items(items: dict[str, float], table: CanonicalTable) -> FactValue | None:
+    vehicle = items.get("vehicle")
+    if vehicle is None and ("vehicle_purchase" in items or "vehicle_operation" in items):
+        vehicle = items.get("vehicle_purchase", 0.0) + items.get("vehicle_operation", 0.0)
+    parts = [items.get("abroad"), vehicle, items.get("reception")]
+    if any(p is not None for p in parts):
+        total = round(sum(p or 0.0 for p in parts), 6)
+        return FactValue(value=total, source="table", table=table.id, text="因公出国(境)+公务用车购置及运行+公务接待")
+    if "total" in items:
+        return FactValue(value=items["total"], source="table", table=table.id)
+    return None
+
+
+# --- function totals ----------------------------------------------------------------------
+
+FUNCTION_TABLES = ["expenditure", "income_expenditure_summary", "general_budget_expenditure", "fiscal_summary"]
+
+
+def function_totals(tables: list[CanonicalTable]) -> tuple[dict[str, float], str | None]:
+    """类-level expenditure by function code: all funds where printed, else 财政拨款/一般公共预算."""
+    by_kind = tables_by_kind(tables)
+    for kind in FUNCTION_TABLES:
+        t = by_kind.get(kind)
+        if t is None or not len(t.frame):
+            continue
+        f = t.frame
+        if kind in ("income_expenditure_summary", "fiscal_summary"):
+            f = f[f["section"].isin(["expenditure", "function"])]
+        f = f[(f["measure"] == "total") & f["value"].notna()]
+        f = f[f["code"].fillna("").str.len() == 3]
+        if kind in ("income_expenditure_summary", "fiscal_summary") and not len(f):
+            continue
+        if not len(f):
+            continue
+        out: dict[str, float] = {}
+        for code, value in zip(f["code"], f["value"], strict=False):
+            if value and code not in out:
+                out[str(code)] = float(value)
+        if out:
+            return out, kind
+    # Summary tables that print class names without codes (一、一般公共服务支出).
+    for kind in ("income_expenditure_summary", "fiscal_summary"):
+        t = by_kind.get(kind)
+        if t is None:
+            continue
+        f = t.frame[t.frame["section"].isin(["expenditure", "function"]) & (t.frame["measure"] == "total")]
+        out = {}
+        for name, value in zip(f["name"], f["value"], strict=False):
+            code = function_code_for_name(str(name))
+            if code and value and value == value and code not in out:
+                out[code] = float(value)
+        if out:
+            return out, kind
+    return {}, None
+
+
+@lru_cache(maxsize=1)
+def _function_names() -> dict[str, str]:
+    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    names = {normalise_label(name): code for code, name in data["function_classes"].items()}
+    for code, aliases in data.get("function_class_aliases", {}).items():
+        names.update({normalise_label(a): code for a in aliases})
+    return names
+
+
+def function_code_for_name(name: str) -> str | None:
+    return _function_names().get(normalise_label(name))

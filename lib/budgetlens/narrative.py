@@ -1,0 +1,338 @@
+"""Reading the 情况说明: amounts quoted for each fact, year-over-year statements, shares, "none" statements.
+
+The narrative is joined into sentences (lines that wrap mid-sentence are glued back), each
+sentence is scanned for ``<subject> … X万元`` mentions and ``比上年增加/减少 Y万元，增长/下降 Z%``
+changes. Subjects come from ``registry/narrative.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .document import Document
+from .registry import normalise_label
+
+NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
+AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
+PERCENT_RE = re.compile(NUM + r"\s*[%％]")
+HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
+COMPARATOR_RE = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|\d{4}年度?)(?:预算|决算|同期|度)?(?:数)?(?:相比|比较)?|上年同期相比|与上年度相比")
+DIRECTION_RE = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减|增)了?\s*" + NUM + r"\s*(亿元|万元|元|[%％])")
+SAME_RE = re.compile(r"持平|相同|无变化|没有变化|一致")
+SHARE_RE = re.compile(r"(?:占比|占)(?:[^，。；\d%％]{0,14}?)" + NUM + r"\s*[%％]")
+UP_WORDS = {"增加", "增长", "上升", "增"}
+DOWN_WORDS = {"减少", "下降", "降低", "节约", "减"}
+
+
+@dataclass
+class Sentence:
+    text: str
+    line: int
+    heading: str
+
+
+@dataclass
+class Mention:
+    """``<subject> X万元``: a figure the narrative states for a fact."""
+
+    key: str
+    value: float  # 万元
+    printed: str
+    line: int
+    sentence: str
+
+
+@dataclass
+class Change:
+    """A year-over-year statement about one fact."""
+
+    key: str | None
+    subject: str
+    current: float | None
+    delta: float | None  # signed, 万元
+    amount_word: str | None  # 增加/减少
+    percent: float | None
+    percent_word: str | None  # 增长/下降
+    printed_delta: str | None
+    printed_percent: str | None
+    line: int
+    sentence: str
+
+    @property
+    def prior(self) -> float | None:
+        if self.current is None or self.delta is None:
+            return None
+        return round(self.current - self.delta, 6)
+
+
+@dataclass
+class Share:
+    key: str | None
+    subject: str
+    value: float | None
+    percent: float
+    printed: str
+    line: int
+    sentence: str
+
+
+@dataclass
+class Narrative:
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
+    nones: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def first(self, key: str) -> Mention | None:
+        return next((m for m in self.mentions if m.key == key), None)
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict:
+    text = resources.files("budgetlens.registry").joinpath("narrative.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=1)
+def _subject_words() -> list[tuple[str, str]]:
+    pairs = [(normalise_label(w), key) for key, words in _registry()["subjects"].items() for w in words]
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+def _to_wan(number: str, unit: str) -> float | None:
+    try:
+        v = float(number.replace(",", "").replace("，", ""))
+    except ValueError:
+        return None
+    if unit == "元":
+        return round(v / 10000.0, 6)
+    if unit == "亿元":
+        return round(v * 10000.0, 6)
+    return v
+
+
+def sentences(doc: Document) -> list[Sentence]:
+    """Narrative sentences, wrapped lines glued back, each with its line and current heading."""
+    out: list[Sentence] = []
+    heading = ""
+    buf, buf_line = "", 0
+    for block in doc.text_blocks():
+        text = block.text.strip()
+        if not text:
+            continue
+        if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text):
+            if buf:
+                out.extend(_split(buf, buf_line, heading))
+                buf = ""
+            heading = text
+            continue
+        if not buf:
+            buf_line = block.line
+        # A line that does not end a sentence continues on the next line (wrapped text).
+        buf += text
+        if re.search(r"[。；;！!？?]$", text) or len(text) < 8:
+            out.extend(_split(buf, buf_line, heading))
+            buf = ""
+    if buf:
+        out.extend(_split(buf, buf_line, heading))
+    return out
+
+
+def _split(text: str, line: int, heading: str) -> list[Sentence]:
+    parts = re.split(r"(?<=[。；;！!？?])", text)
+    return [Sentence(text=p.strip(), line=line, heading=heading) for p in parts if p.strip()]
+
+
+@lru_cache(maxsize=64)
+def _subject_pattern(heading_words: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation of every subject word, longest first, so a scan finds the longest match."""
+    words = dict((w, k) for w, k in _subject_words())
+    for head_word in heading_words:
+        words.update({normalise_label(w): k for w, k in _registry()["heading_subjects"][head_word].items()})
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered)), words
+
+
+def _subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]:
+    """(start, end, word, key) of subject words, longest match first, non-overlapping."""
+    n = text.translate(_QUOTE_MAP)
+    h = normalise_label(heading)
+    heading_words = tuple(w for w in _registry().get("heading_subjects", {}) if w in h)
+    pattern, keys = _subject_pattern(heading_words)
+    return [(m.start(), m.end(), m.group(0), keys[m.group(0)]) for m in pattern.finditer(n)]
+
+
+_QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"'})
+
+
+def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
+    """Drop all-funds keys when the heading or the subject's own words scope them to one fund."""
+    reg = _registry()
+    if key in reg["funds_scoped"]:
+        h = normalise_label(heading)
+        ctx = normalise_label(sentence_before[-14:])
+        if any(w in h or w in ctx for w in reg["fund_headings"]):
+            return None
+    return key
+
+
+def read_narrative(doc: Document) -> Narrative:
+    nar = Narrative(sentences=sentences(doc))
+    for s in nar.sentences:
+        _read_sentence(s, nar)
+    return nar
+
+
+def _read_sentence(s: Sentence, nar: Narrative) -> None:
+    text = s.text.replace(" ", "")
+    subjects = _subjects_in(text, s.heading)
+    amounts = [(m.start(), m.end(), m.group(1), m.group(2)) for m in AMOUNT_RE.finditer(text)]
+    # Mentions: a subject followed by its amount before any other subject.
+    for i, (start, end, _word, key) in enumerate(subjects):
+        nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
+        for a_start, _a_end, num, unit in amounts:
+            if end <= a_start < nxt:
+                between = text[end:a_start]
+                if COMPARATOR_RE.search(between) or DIRECTION_RE.search(between + num + unit):
+                    break
+                if len(between) > 24:
+                    break
+                k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
+                v = _to_wan(num, unit)
+                if k and v is not None:
+                    nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text))
+                break
+    # Changes.
+    for comp in COMPARATOR_RE.finditer(text):
+        rest = text[comp.end():]
+        m_amt = None
+        m_pct = None
+        for d in DIRECTION_RE.finditer(rest[:80]):
+            if d.group(3) in ("%", "％"):
+                m_pct = m_pct or d
+            else:
+                m_amt = m_amt or d
+            if m_amt and m_pct:
+                break
+        same = SAME_RE.search(rest[:30])
+        if same and any(x.start() < same.start() for x in (m_amt, m_pct) if x):
+            same = None
+        if not (m_amt or m_pct or same):
+            continue
+        # The subject: restated after the comparator, else the sentence head before 其中, else the nearest before.
+        subj = None
+        first_dir = min([x.start() for x in (m_amt, m_pct, same) if x] or [0])
+        after = [x for x in subjects if comp.end() <= x[0] < comp.end() + first_dir]
+        if after:
+            subj = after[0]
+        else:
+            before = [x for x in subjects if x[1] <= comp.start()]
+            qz = text.find("其中")
+            listed = [a for a in amounts if qz < a[0] < comp.start()] if qz >= 0 else []
+            if before and 0 <= qz < comp.start() and len(listed) >= 2 and any(x[1] <= qz for x in before):
+                subj = [x for x in before if x[1] <= qz][0]  # "A总计X，其中：B…，C…，比上年…" is about A
+            elif before:
+                subj = before[-1]
+        if subj is None:
+            continue
+        key = _scoped_key(subj[3], s.heading, text[: subj[0]]) if subj[3] != "ignore" else None
+        current = _current_value(nar, key, subj, text, amounts, comp.start())
+        delta = printed_delta = amount_word = None
+        if m_amt:
+            amount_word = m_amt.group(1)
+            dv = _to_wan(m_amt.group(2), m_amt.group(3))
+            printed_delta = m_amt.group(2) + m_amt.group(3)
+            if dv is not None:
+                delta = -dv if amount_word in DOWN_WORDS else dv
+        elif same and not m_pct:
+            delta, amount_word = 0.0, same.group(0)
+        pct = pct_word = printed_pct = None
+        if m_pct:
+            pct_word = m_pct.group(1)
+            printed_pct = m_pct.group(2) + "%"
+            try:
+                pct = float(m_pct.group(2).replace(",", ""))
+            except ValueError:
+                pct = None
+        nar.changes.append(Change(key=key, subject=subj[2], current=current, delta=delta, amount_word=amount_word,
+                                  percent=pct, percent_word=pct_word, printed_delta=printed_delta,
+                                  printed_percent=printed_pct, line=s.line, sentence=s.text))
+    # Shares.
+    for m in SHARE_RE.finditer(text):
+        before = [x for x in subjects if x[1] <= m.start()]
+        subj = before[-1] if before else None
+        amt = [a for a in amounts if a[1] <= m.start()]
+        value = _to_wan(amt[-1][2], amt[-1][3]) if amt else None
+        key = _scoped_key(subj[3], s.heading, text[: subj[0]]) if subj else None
+        nar.shares.append(Share(key=key, subject=subj[2] if subj else "", value=value, percent=float(m.group(1).replace(",", "")),
+                                printed=m.group(1) + "%", line=s.line, sentence=s.text))
+    # "None" statements.
+    for key, patterns in _registry()["none_patterns"].items():
+        for p in patterns:
+            if key not in nar.nones and re.search(p, text.replace("“", '"').replace("”", '"')):
+                nar.nones[key] = (s.line, s.text)
+
+
+def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amounts: list, comp_at: int) -> float | None:
+    """The figure the change is measured from: the subject's amount in this sentence, else its last mention."""
+    for a_start, _a_end, num, unit in amounts:
+        if subj[1] <= a_start < comp_at:
+            return _to_wan(num, unit)
+    if key is None:
+        return None
+    for m in reversed(nar.mentions):
+        if m.key == key:
+            return m.value
+    return None
+
+
+def prior_year(nar: Narrative) -> dict[str, float]:
+    """Previous-year values implied by the narrative's own year-over-year statements."""
+    out: dict[str, float] = {}
+    for c in nar.changes:
+        if c.key and c.key != "ignore" and c.key not in out and c.prior is not None:
+            out[c.key] = round(c.prior, 2) if abs(c.prior * 100 - round(c.prior * 100)) < 1e-6 else c.prior
+    return out
+
+
+_STAFF_AUTH = re.compile(r"(?:人员)?编制(?:数|人数)?(?:为|共)?(\d+)(?:名|人)")
+_STAFF_ACTUAL = [
+    re.compile(r"在职(?:人员|人数)?(?:实有)?(?:为|共)?(\d+)人"),
+    re.compile(r"实有(?:在职)?(?:人员|人数)?(?:为|共)?(\d+)(?:人|名)"),
+]
+_VEHICLES = [
+    re.compile(r"(?:共有|实有|保有)(?:公务用)?车辆?(\d+)辆"),
+    re.compile(r"实有(\d+)辆"),
+    re.compile(r"车辆(\d+)辆"),
+]
+
+
+def counts(doc: Document) -> dict[str, tuple[int, int, str]]:
+    """Staff and vehicle counts stated in the narrative: key → (value, line, text)."""
+    out: dict[str, tuple[int, int, str]] = {}
+    for block in doc.text_blocks():
+        t = block.text.replace(" ", "")
+        if "staff_authorized" not in out:
+            m = _STAFF_AUTH.search(t)
+            if m:
+                out["staff_authorized"] = (int(m.group(1)), block.line, block.text)
+        if "staff_actual" not in out:
+            for pat in _STAFF_ACTUAL:
+                m = pat.search(t)
+                if m:
+                    out["staff_actual"] = (int(m.group(1)), block.line, block.text)
+                    break
+        if "vehicles" not in out:
+            for pat in _VEHICLES:
+                m = pat.search(t)
+                if m:
+                    out["vehicles"] = (int(m.group(1)), block.line, block.text)
+                    break
+    return out

@@ -1,0 +1,265 @@
+"""Recognition: what a document is (kind, unit, year) and which raw table is which standard table.
+
+Tables are identified by the title printed above them (matched against the registry's
+aliases), never by their number; the label (公开01表, 表一, 预算公开表1) and the unit line
+(部门名称：…  金额单位：万元) are read from the same context. A table with no context of its
+own directly after another table is that table's continuation across a page break.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .document import Block, Document, RawTable
+from .numbers import is_amount
+from .registry import TableKind, classify_title, normalise_label
+
+LABEL_RE = re.compile(
+    r"^(?:(?:部门|单位|预算|决算)?(?:公开|预算公开|决算公开|部门预算|单位预算)?\s*(?:表|附表)\s*[0-9０-９一二三四五六七八九十]+"
+    r"(?:[-－—][0-9]+)?|公开\s*[0-9]+\s*表|(?:部门|单位)?(?:预算|决算)?\d+表)"
+)
+CURRENCY_RE = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(亿元|万元|元)")
+UNIT_NAME_RE = re.compile(
+    r"(?:部门名称|单位名称|编制单位|编制部门|填报单位|预算单位|部门|单位)\s*[(（]?(?:盖章|公章)?[)）]?\s*[:：]\s*"
+    r"(?P<name>[^\s:：]{2,60}?)(?=\s|$|(?:金额)?单位\s*[:：]|\d{4}年)"
+)
+NO_DATA_RE = re.compile(r"本表无数据|此表为空表|为空表|本表为空|无数据|本表无|空表")
+PAGE_NOISE_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–\s]*$|^\d{1,4}\s*/\s*\d{1,4}$")
+YEAR_RE = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass
+class TableContext:
+    """What the text around a raw table says about it."""
+
+    title: str | None = None
+    label: str | None = None
+    unit_name: str | None = None
+    currency: str | None = None
+    empty_declared: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecognizedTable:
+    """A raw table (continuations joined) with its kind and context."""
+
+    kind: TableKind | None
+    raw: RawTable
+    context: TableContext
+    index: int
+
+    @property
+    def id(self) -> str:
+        return self.kind.id if self.kind else f"table_{self.index:02d}"
+
+
+@dataclass
+class Recognition:
+    kind: str
+    unit: str | None
+    year: int | None
+    currency: str
+    tables: list[RecognizedTable]
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _is_title_candidate(text: str) -> bool:
+    t = normalise_label(text)
+    return 2 <= len(t) <= 60 and "。" not in t and "，" not in t and "；" not in t
+
+
+def _context_lines(blocks: list[Block], start: int, stop: int) -> list[Block]:
+    return [b for b in blocks[start:stop] if b.kind == "text"]
+
+
+def _read_context(lines: list[Block]) -> TableContext:
+    """Title, label, unit name and currency from the lines before a table (nearest first)."""
+    ctx = TableContext()
+    best_title: tuple[int, str] | None = None
+    for distance, block in enumerate(reversed(lines[-10:])):
+        text = block.text.strip()
+        c = compact(text)
+        if ctx.currency is None:
+            m = CURRENCY_RE.search(c)
+            if m:
+                ctx.currency = m.group(1)
+        if ctx.unit_name is None:
+            m = UNIT_NAME_RE.search(text.replace("\u3000", " "))
+            if m and not CURRENCY_RE.match(compact(m.group(0))):
+                name = m.group("name").strip()
+                if name not in {"万元", "元", "亿元"}:
+                    ctx.unit_name = name
+        if ctx.label is None:
+            m = LABEL_RE.match(c)
+            if m:
+                ctx.label = m.group(0)
+        if _is_title_candidate(text):
+            kind, n = classify_title(text)
+            if kind is not None and (best_title is None):
+                best_title = (distance, text)
+    if best_title is not None:
+        ctx.title = best_title[1]
+    return ctx
+
+
+def _is_noise(block: Block) -> bool:
+    return PAGE_NOISE_RE.match(block.text.strip()) is not None
+
+
+def _is_header_like(row: list[str]) -> bool:
+    return not any(is_amount(c) for c in row if c and not re.fullmatch(r"\d{1,2}", c.strip()))
+
+
+def _join_continuation(first: RawTable, cont: RawTable) -> None:
+    """Append a continuation's rows, dropping a repeated copy of the first part's header."""
+    header = [r for r in first.rows[:6] if _is_header_like(r)]
+    header_keys = {tuple(compact(c) for c in r) for r in header}
+    rows, lines = list(cont.rows), list(cont.row_lines or [cont.page] * len(cont.rows))
+    while rows and _is_header_like(rows[0]) and tuple(compact(c) for c in rows[0]) in header_keys:
+        rows.pop(0)
+        lines.pop(0)
+    first.rows.extend(rows)
+    first.row_lines.extend(lines)
+
+
+def recognize_tables(doc: Document) -> list[RecognizedTable]:
+    """Assign each raw table its kind and context; join continuations across page breaks."""
+    result: list[RecognizedTable] = []
+    blocks = doc.blocks
+    prev_table_at = -1
+    for i, block in enumerate(blocks):
+        if block.kind != "table" or block.table is None:
+            continue
+        between = _context_lines(blocks, prev_table_at + 1, i)
+        prev_at = prev_table_at
+        prev_table_at = i
+        if result and prev_at >= 0 and all(_is_noise(b) for b in between):
+            prev = result[-1]
+            if _compatible(prev.raw, block.table):
+                _join_continuation(prev.raw, block.table)
+                continue
+        # Lines right after the previous table that say it is empty belong to it.
+        if result:
+            trailer = []
+            for b in between:
+                if _is_title_candidate(b.text) and classify_title(b.text)[0] is not None:
+                    break
+                trailer.append(b)
+            prev = result[-1]
+            for b in trailer[:6]:
+                if NO_DATA_RE.search(compact(b.text)):
+                    prev.context.empty_declared = True
+                prev.context.notes.append(b.text)
+        ctx = _read_context(between)
+        kind = classify_title(ctx.title)[0] if ctx.title else None
+        result.append(RecognizedTable(kind=kind, raw=block.table, context=ctx, index=len(result) + 1))
+    if result:
+        tail = _context_lines(blocks, prev_table_at + 1, len(blocks))[:6]
+        for b in tail:
+            if _is_title_candidate(b.text) and classify_title(b.text)[0] is not None:
+                break
+            if NO_DATA_RE.search(compact(b.text)):
+                result[-1].context.empty_declared = True
+            result[-1].context.notes.append(b.text)
+    return result
+
+
+def _compatible(a: RawTable, b: RawTable) -> bool:
+    """Two parts of one table have (nearly) the same number of columns."""
+    return abs(a.width - b.width) <= 1
+
+
+# --- document identity ---------------------------------------------------------------
+
+_KIND_PATTERNS = [
+    ("performance", re.compile(r"绩效自评(?:表|报告)|绩效评价(?:表|报告)")),
+    ("final", re.compile(r"决算")),
+    ("budget", re.compile(r"预算")),
+]
+
+
+def detect_kind(doc: Document) -> str | None:
+    """``final``/``budget``/``performance`` from the title lines, else from word counts."""
+    head = [compact(b.text) for b in doc.text_blocks()[:15]]
+    for line in head:
+        if re.search(r"(?:部门|单位)?决算(?:公开|报告|说明)?$|决算公开", line):
+            return "final"
+        if re.search(r"(?:部门|单位)?预算(?:公开|报告|说明)?$|预算公开|预算$", line):
+            return "budget"
+        if _KIND_PATTERNS[0][1].search(line):
+            return "performance"
+    text = compact(doc.full_text)
+    n_final = text.count("决算")
+    n_budget = text.count("预算")
+    n_perf = len(re.findall(r"绩效自评", text))
+    if n_perf and n_perf * 3 >= n_final and "收支总" not in text:
+        return "performance"
+    if n_final == 0 and n_budget == 0:
+        return None
+    # 决算 documents talk about 年初预算 too; 决算 words dominate them.
+    return "final" if n_final * 2 >= n_budget else "budget"
+
+
+def detect_year(doc: Document, kind: str | None) -> int | None:
+    """Fiscal year: the first year named in the title lines, else the commonest in the text."""
+    for b in doc.text_blocks()[:15]:
+        m = YEAR_RE.search(compact(b.text)) or re.search(r"[(（](20\d{2})年度?[)）]", compact(b.text))
+        if m:
+            return int(m.group(1))
+    years = Counter(int(y) for y in YEAR_RE.findall(compact(doc.full_text)[:20000]))
+    return years.most_common(1)[0][0] if years else None
+
+
+_UNIT_SUFFIX = re.compile(
+    r"^[\u4e00-\u9fff（）()]{3,40}(?:局|中心|委员会|办公室|办公厅|厅|院|部|处|站|所|会|馆|队|校|委|办|署|社|室|馆|街道办事处|人民政府|政府)$"
+)
+
+
+def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
+    """The unit's name as its tables print it, else as its title does."""
+    names = Counter(t.context.unit_name for t in tables if t.context.unit_name)
+    if names:
+        return names.most_common(1)[0][0]
+    # Lines such as 单位名称：X anywhere in the text (performance forms, title pages).
+    for b in doc.text_blocks():
+        m = UNIT_NAME_RE.search(b.text)
+        if m and m.group("name") not in {"万元", "元", "亿元"}:
+            return m.group("name")
+    for b in doc.text_blocks()[:12]:
+        t = compact(b.text)
+        t = re.sub(r"20\d{2}年(?:度)?", "", t)
+        t = re.sub(r"(?:部门|单位)?(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
+        if _UNIT_SUFFIX.match(t):
+            return t
+    for b in doc.text_blocks()[:60]:
+        t = compact(b.text)
+        if _UNIT_SUFFIX.match(t) and not classify_title(t)[0]:
+            return t
+    return None
+
+
+def detect_currency(tables: list[RecognizedTable], doc: Document) -> str:
+    """The currency most tables print (their unit lines rule; 万元 when none says)."""
+    units = Counter(t.context.currency for t in tables if t.context.currency)
+    if units:
+        return units.most_common(1)[0][0]
+    m = CURRENCY_RE.search(compact(doc.full_text[:50000]))
+    return m.group(1) if m else "万元"
+
+
+def recognize(doc: Document) -> Recognition:
+    tables = recognize_tables(doc)
+    kind = detect_kind(doc) or "budget"
+    year = detect_year(doc, kind)
+    unit = detect_unit(doc, tables)
+    currency = detect_currency(tables, doc)
+    for t in tables:
+        if t.context.currency is None:
+            t.context.currency = currency
+    return Recognition(kind=kind, unit=unit, year=year, currency=currency, tables=tables)

@@ -1,0 +1,116 @@
+"""The declarative registries: table kinds with their title aliases, and column aliases.
+
+Adding a province's template means adding aliases to ``tables.yaml`` / ``columns.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "‘": '"', "’": '"', "「": '"', "」": '"',
+                         "（": "(", "）": ")", "：": ":", "„": '"', "‟": '"'})
+
+
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def normalise_label(text: str) -> str:
+    """Compare-ready form of a title, header or row label: no spaces, ASCII quotes and brackets."""
+    return _SPACE.sub("", text.translate(_QUOTES))
+
+
+@dataclass(frozen=True)
+class TableKind:
+    id: str
+    name: str
+    layout: str
+    aliases: tuple[str, ...]
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+
+    def match_length(self, normalised_title: str) -> int:
+        """Length of the longest alias found in the title (0 when none, or vetoed)."""
+        best = 0
+        for a in _normalised(self.aliases):
+            if len(a) > best and a in normalised_title:
+                rest = normalised_title.replace(a, "", 1)
+                if any(x in rest for x in _normalised(self.exclude)):
+                    continue
+                best = len(a)
+        return best
+
+
+@lru_cache(maxsize=None)
+def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_label(w) for w in words)
+
+
+@cache
+def _load(name: str) -> dict:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@lru_cache(maxsize=1)
+def table_kinds() -> tuple[TableKind, ...]:
+    data = _load("tables.yaml")
+    return tuple(
+        TableKind(id=k["id"], name=k["name"], layout=k["layout"], aliases=tuple(k["aliases"]),
+                  exclude=tuple(k.get("exclude", ())))
+        for k in data["kinds"]
+    )
+
+
+def table_kind(kind_id: str) -> TableKind:
+    for k in table_kinds():
+        if k.id == kind_id:
+            return k
+    raise KeyError(kind_id)
+
+
+def required_tables(doc_kind: str) -> list[str]:
+    return list(_load("tables.yaml")["required"].get(doc_kind, []))
+
+
+@lru_cache(maxsize=8192)
+def classify_title(title: str) -> tuple[TableKind | None, int]:
+    """The table kind whose alias best matches a title line, with the match length."""
+    t = normalise_label(title)
+    best: tuple[TableKind | None, int] = (None, 0)
+    for kind in table_kinds():
+        n = kind.match_length(t)
+        if n > best[1]:
+            best = (kind, n)
+    return best
+
+
+@lru_cache(maxsize=1)
+def _measure_aliases() -> list[tuple[str, str]]:
+    data = _load("columns.yaml")["measures"]
+    pairs = [(normalise_label(alias), measure) for measure, aliases in data.items() for alias in aliases]
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+@lru_cache(maxsize=8192)
+def measure_for_header(header: str) -> str | None:
+    """Canonical measure id for a column header (exact alias first, then longest contained alias)."""
+    h = normalise_label(header)
+    if not h:
+        return None
+    # "2025年", "2025年预算数", "2024年度合计": the year is the period, not the measure.
+    h = re.sub(r"^20\d{2}年(?:度)?", "", h)
+    if not h:
+        return "total"
+    for alias, measure in _measure_aliases():
+        if h == alias:
+            return measure
+    for alias, measure in _measure_aliases():
+        if alias in h:
+            return measure
+    return None

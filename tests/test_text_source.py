@@ -1,0 +1,79 @@
+"""The text source: encodings, tables split over page breaks, pipes, tags, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgetlens.document import SourceError
+from budgetlens.sources.text import read_text
+
+REPORT = (
+    "长治市某某服务中心\n2023年度单位决算公开\n### 支出决算表\n公开03表\n部门名称：长治市某某服务中心\n金额单位：万元\n"
+    "项目\t\t本年支出合计\t基本支出\t项目支出\n科目代码\t科目名称\t\t\t\n合计\t\t10.00\t6.00\t4.00\n"
+    "205\t教育支出\t10.00\t6.00\t4.00\n\n20502\t普通教育\t10.00\t6.00\t4.00\n注：本表反映部门本年度各项支出情况。\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_encodings(tmp_path, encoding):
+    p = tmp_path / "r.txt"
+    p.write_bytes(REPORT.encode(encoding))
+    doc = read_text(str(p))
+    tables = doc.tables()
+    assert len(tables) == 1
+    assert tables[0].rows[2] == ["合计", "", "10.00", "6.00", "4.00"]
+    assert "2023年度单位决算公开" in doc.full_text
+
+
+def test_blank_line_inside_table_does_not_split_it(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text(REPORT, encoding="utf-8")
+    (table,) = read_text(str(p)).tables()
+    assert [r[0] for r in table.rows][-2:] == ["205", "20502"]
+    assert table.row_lines[-1] == table.row_lines[-2] + 2
+
+
+def test_pipes_form_feeds_and_tags(tmp_path):
+    text = "<b>收支总表</b>\n| 项目 | 金额 |\n|---|---|\n| 合计 | 1,033.18 |\f第二页\n"
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    doc = read_text(str(p))
+    assert doc.pages == 2
+    assert doc.blocks[0].text == "收支总表"
+    assert doc.tables()[0].rows == [["项目", "金额"], ["合计", "1,033.18"]]
+
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [(b"", "empty file"), (b"   \n\n", "empty file"), (bytes(range(256)) * 20, "binary file"), (b"%PDF-1.4\n...", "PDF")],
+)
+def test_bad_input(tmp_path, content, reason):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        read_text(str(p))
+    assert reason in err.value.reason
+    assert "\n" not in str(err.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["", "合计", "205", "1,033.18", "教育 支出", "0.5"]), min_size=2, max_size=6),
+             min_size=1, max_size=12),
+    st.sets(st.integers(min_value=1, max_value=11), max_size=3),
+)
+def test_table_rows_survive_page_breaks(tmp_path_factory, rows, breaks):
+    """However a table is cut by blank lines (page breaks), its rows come back in order, intact."""
+    rows = [r if any(r) else ["x", *r[1:]] for r in rows]
+    lines = []
+    for i, r in enumerate(rows):
+        if i in breaks:
+            lines.append("")
+        lines.append("\t".join(r))
+    p = tmp_path_factory.mktemp("t") / "r.txt"
+    p.write_text("标题\n" + "\n".join(lines) + "\n结束。\n", encoding="utf-8")
+    tables = read_text(str(p)).tables()
+    assert len(tables) == 1
+    assert tables[0].rows == [[c.strip() for c in r] for r in rows]
