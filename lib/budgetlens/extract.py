@@ -130,6 +130,10 @@ def extract(paths: str | Path | list[str | Path]) -> Extraction:
 
 
 def extract_document(doc: Document) -> Extraction:
+    from .sources.plain import is_plain, rebuild
+
+    if is_plain(doc):
+        doc = rebuild(doc)
     rec = recognize(doc)
     tables = [canonicalize(t, rec.currency) for t in rec.tables]
     standard = [t for t in tables if t.kind_name is not None]

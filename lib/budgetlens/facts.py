@@ -102,7 +102,9 @@ def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None
     """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
     f = table.frame
     if not len(f):
-        return (0.0, {"table": table.id, "row": None, "line": table.line}) if table.empty else (None, None)
+        if table.empty and spec.get("zero_if_empty", True):
+            return 0.0, {"table": table.id, "row": None, "line": table.line}
+        return None, None
     sec = spec.get("section")
     if sec:
         f = f[f["section"].fillna("").str.startswith(sec)]

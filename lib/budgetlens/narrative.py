@@ -88,6 +88,7 @@ class Narrative:
     changes: list[Change] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     nones: dict[str, tuple[int, str]] = field(default_factory=dict)
+    last_subject: tuple[str, str, float] | None = None
 
     def first(self, key: str) -> Mention | None:
         return next((m for m in self.mentions if m.key == key), None)
@@ -240,6 +241,11 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                 subj = [x for x in before if x[1] <= qz][0]  # "A总计X，其中：B…，C…，比上年…" is about A
             elif before:
                 subj = before[-1]
+        if subj is None and not any(x[0] < comp.start() for x in subjects) and nar.last_subject is not None:
+            # "基本支出预算数为18570.82万元。与上年相比增加…": the subject is the previous sentence's.
+            key0, word0, value0 = nar.last_subject
+            subj = (0, 0, word0, key0)
+            amounts = [(-1, -1, f"{value0}", "万元"), *amounts]
         if subj is None:
             continue
         key = _scoped_key(subj[3], s.heading, text[: subj[0]]) if subj[3] != "ignore" else None
@@ -264,6 +270,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         nar.changes.append(Change(key=key, subject=subj[2], current=current, delta=delta, amount_word=amount_word,
                                   percent=pct, percent_word=pct_word, printed_delta=printed_delta,
                                   printed_percent=printed_pct, line=s.line, sentence=s.text))
+    mentioned = [m for m in nar.mentions if m.sentence == s.text]
+    nar.last_subject = (mentioned[-1].key, mentioned[-1].key, mentioned[-1].value) if mentioned else None
     # Shares.
     for m in SHARE_RE.finditer(text):
         before = [x for x in subjects if x[1] <= m.start()]
@@ -283,7 +291,7 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
 def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amounts: list, comp_at: int) -> float | None:
     """The figure the change is measured from: the subject's amount in this sentence, else its last mention."""
     for a_start, _a_end, num, unit in amounts:
-        if subj[1] <= a_start < comp_at:
+        if subj[1] <= a_start < comp_at or (a_start == -1 and subj[1] == 0):
             return _to_wan(num, unit)
     if key is None:
         return None

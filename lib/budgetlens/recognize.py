@@ -229,7 +229,7 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     # Lines such as 单位名称：X anywhere in the text (performance forms, title pages).
     for b in doc.text_blocks():
         m = UNIT_NAME_RE.search(b.text)
-        if m and m.group("name") not in {"万元", "元", "亿元"}:
+        if m and _UNIT_SUFFIX.match(m.group("name")):
             return m.group("name")
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
@@ -241,7 +241,16 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
         t = compact(b.text)
         if _UNIT_SUFFIX.match(t) and not classify_title(t)[0]:
             return t
+    # A narrative volume with no title: the organisation name it repeats most.
+    names = Counter(m.group(1) for m in _ORG_RE.finditer(compact(doc.full_text)[:200000]))
+    if names:
+        name, n = names.most_common(1)[0]
+        if n >= 3:
+            return name
     return None
+
+
+_ORG_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}[省市区县州])?[\u4e00-\u9fff]{1,10}?(?:办公厅|人民法院|人民检察院|街道办事处|委员会|管理局))")
 
 
 def detect_currency(tables: list[RecognizedTable], doc: Document) -> str:

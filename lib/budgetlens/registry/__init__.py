@@ -45,9 +45,9 @@ class TableKind:
         return best
 
 
-@lru_cache(maxsize=None)
+@cache
 def _normalised(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalise_label(w) for w in words)
+    return tuple(normalise_label(w).replace('"', "") for w in words)
 
 
 @cache
@@ -79,8 +79,10 @@ def required_tables(doc_kind: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def classify_title(title: str) -> tuple[TableKind | None, int]:
-    """The table kind whose alias best matches a title line, with the match length."""
-    t = normalise_label(title)
+    """The table kind whose alias best matches a title line, with the match length.
+
+    Quotes are ignored (text layers drop or displace the quotes of “三公”)."""
+    t = normalise_label(title).replace('"', "")
     best: tuple[TableKind | None, int] = (None, 0)
     for kind in table_kinds():
         n = kind.match_length(t)

@@ -1,0 +1,290 @@
+"""Tables in plain text layers (pdfplumber ``extract_text`` and the like): cells separated by spaces,
+blank cells dropped, headers wrapped over several lines.
+
+After a recognised table title, data lines are cut into *segments* (a code and/or label followed by
+its amounts) and laid out again as a grid the canonical reader understands. Column positions that the
+text layer lost are never guessed: a row whose amounts are fewer than the table's value columns keeps
+only its first amount (the row total, always printed first); the side of a side-by-side summary a
+segment belongs to is decided by what its label says (收入 items, 功能分类 classes, 支出用途 items).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Block, Document, RawTable
+from ..numbers import parse_amount
+from ..registry import classify_title, measure_for_header, normalise_label, table_kind
+
+CODE_PARTS_RE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
+CODE_GLUED_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([\u4e00-\u9fff].*)$")
+TOC_RE = re.compile(r"[…\.·]{4,}|…{2,}")
+NOTE_RE = re.compile(r"^(?:注|说明|备注|附注)\s*[:：\d]")
+PAGE_NO_RE = re.compile(r"^[-—─–\s]*\d{1,3}[-—─–\s]*$")
+CONTEXT_RE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]")
+FUNCTION_CLASS_RE = re.compile(r"支出$|支出[（(]类[)）]$")
+PURPOSE_WORDS = ("基本支出", "项目支出", "机动经费", "预留", "经营支出", "对附属单位补助", "上缴上级", "事业单位经营支出")
+INCOME_TOTAL_WORDS = ("收入合计", "收入总计", "当年收入", "本年收入", "收入小计")
+EXPENDITURE_TOTAL_WORDS = ("支出合计", "支出总计", "当年支出", "本年支出", "支出小计")
+
+
+@dataclass
+class Segment:
+    code: str = ""
+    label: str = ""
+    amounts: list[str] = field(default_factory=list)
+
+
+def is_plain(doc: Document) -> bool:
+    """A document whose tables are plain text lines (no TAB/pipe grids)."""
+    rows = sum(len(t.rows) for t in doc.tables())
+    return rows < 10
+
+
+def _tokens(line: str) -> list[str]:
+    return line.replace("\u3000", " ").split()
+
+
+def _is_amount_token(tok: str) -> bool:
+    return parse_amount(tok) is not None and not re.fullmatch(r"\d{3}", tok) or re.fullmatch(r"\d[\d,]*\.\d+", tok) is not None
+
+
+def segments(line: str) -> list[Segment]:
+    """Cut a data line into (code, label, amounts) segments, in order."""
+    segs: list[Segment] = []
+    cur: Segment | None = None
+    toks = _tokens(line)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        # A classification code: 201 | 201 05 | 201 05 07 | 2010507 | 2010506统计管理
+        if (cur is None or cur.amounts) and CODE_PARTS_RE.match(tok) and i + 1 < len(toks) and not _is_amount_token(toks[i + 1]) \
+                or (cur is None and re.fullmatch(r"\d{3}", tok) and i + 1 < len(toks) and re.fullmatch(r"\d{1,2}", toks[i + 1])):
+            code = tok
+            j = i + 1
+            while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j]) and len(code) < 7:
+                code += toks[j].zfill(2)
+                j += 1
+            cur = Segment(code=code)
+            segs.append(cur)
+            i = j
+            continue
+        m = CODE_GLUED_RE.match(tok)
+        if m and (cur is None or cur.amounts):
+            cur = Segment(code=m.group(1), label=m.group(2))
+            segs.append(cur)
+            i += 1
+            continue
+        if _is_amount_token(tok):
+            if cur is None:
+                cur = Segment()
+                segs.append(cur)
+            cur.amounts.append(tok)
+            i += 1
+            continue
+        # Text: starts a new segment after amounts or when two full labels stand side by side
+        # (a blank amount dropped between them), else continues the label (wrapped words).
+        full_labels = len(cur.label) >= 4 and len(tok) >= 4 if cur is not None and cur.label else False
+        if cur is None or cur.amounts or (cur.label and _starts_item(tok)) or full_labels:
+            cur = Segment(label=tok)
+            segs.append(cur)
+        else:
+            cur.label = _join(cur.label, tok)
+        i += 1
+    return segs
+
+
+def _starts_item(tok: str) -> bool:
+    return re.match(r"^(?:[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[(（][一二三四五六七八九十\d]+[)）])", tok) is not None
+
+
+def _join(a: str, b: str) -> str:
+    if a and b and re.match(r"[\u4e00-\u9fff（(]", b[0]) and re.search(r"[\u4e00-\u9fff）)]$", a):
+        return a + b
+    return f"{a} {b}".strip()
+
+
+def _is_data_line(line: str) -> bool:
+    toks = _tokens(line)
+    if not toks or "。" in line or "，" in line:
+        return False
+    if any(_is_amount_token(t) for t in toks):
+        return True
+    return bool(CODE_PARTS_RE.match(toks[0]) and len(toks) > 1)
+
+
+def _title_kind(text: str):
+    t = text.strip()
+    if TOC_RE.search(t) or len(normalise_label(t)) > 60 or "。" in t or "，" in t:
+        return None
+    kind, _ = classify_title(t)
+    if kind is None or "说明" in t or "情况" in t and kind.layout != "summary" and "情况表" not in t:
+        return None
+    return kind
+
+
+def rebuild(doc: Document) -> Document:
+    """The same document with plain-text tables turned into raw table blocks."""
+    out: list[Block] = []
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        kind = _title_kind(b.text) if b.kind == "text" else None
+        if kind is None and b.kind == "text" and len(normalise_label(b.text)) >= 6:
+            # A title wrapped over short lines ("…支出预" / "“ ”" / "算表").
+            joined = b.text
+            for k in range(1, 3):
+                if i + k >= len(blocks) or blocks[i + k].kind != "text" or len(normalise_label(blocks[i + k].text)) > 4:
+                    break
+                joined += blocks[i + k].text
+                kind = _title_kind(joined)
+                if kind is not None:
+                    b = Block(kind="text", text=joined, page=b.page, line=b.line)
+                    i += k
+                    break
+        if kind is None or kind.layout == "performance":
+            out.append(b)
+            i += 1
+            continue
+        out.append(b)
+        i += 1
+        header: list[str] = []
+        rows: list[tuple[list[Segment], int]] = []
+        trailer: list[Block] = []
+        while i < len(blocks):
+            nb = blocks[i]
+            if nb.kind != "text":
+                break
+            text = nb.text.strip()
+            if _title_kind(text) is not None:
+                break
+            if PAGE_NO_RE.match(text):
+                i += 1
+                continue
+            if CONTEXT_RE.search(text) and not rows:
+                out.append(nb)
+                i += 1
+                continue
+            if NOTE_RE.match(text) or "。" in text or (len(text) > 40 and "，" in text):
+                if rows or header:
+                    trailer.append(nb)
+                    i += 1
+                    # Notes right after a table (本表无数据) belong to it; narrative ends it.
+                    if NOTE_RE.match(text) or "无数据" in text or "空表" in text:
+                        continue
+                break
+            if _is_data_line(text):
+                rows.append((segments(text), nb.line))
+            elif rows and not header:
+                rows.append((segments(text), nb.line))
+            elif not rows:
+                header.append(text)
+            else:
+                rows.append((segments(text), nb.line))
+            i += 1
+        declared_empty = any("无数据" in t.text or "空表" in t.text or re.search(r"本.{0,6}无", t.text) for t in trailer)
+        if rows or (header and declared_empty):
+            table = _grid(kind.id, kind.layout, header, rows, page=b.page, line=b.line)
+            out.append(Block(kind="table", table=table, page=b.page, line=b.line))
+        else:
+            out.extend(Block(kind="text", text=h, page=b.page, line=b.line) for h in header)
+        out.extend(trailer)
+    return Document(path=doc.path, sha256=doc.sha256, format=doc.format, pages=doc.pages, blocks=out)
+
+
+def _value_headers(header: list[str], n: int) -> list[str]:
+    """Names for n value columns from the header words, when they can be matched one to one."""
+    def mapped(words: list[str]) -> list[str]:
+        return [w for w in words if measure_for_header(w) not in (None, "line_no")]
+
+    for line in reversed(header):  # the line that names exactly the value columns
+        m = mapped(_tokens(line))
+        if len(m) == n and len(set(map(measure_for_header, m))) == n:
+            return m
+    measures = mapped([w for line in header for w in _tokens(line)])
+    if len(measures) == n:
+        return measures
+    return ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
+
+
+def _side(seg: Segment, layout_groups: int) -> str:
+    label = normalise_label(re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])", "", seg.label))
+    if any(w in label for w in PURPOSE_WORDS) and layout_groups == 3:
+        return "purpose"
+    if re.search(r"结转下年|年末结转|年终结转|结余分配|结转和结余$", label) and "年初" not in label:
+        return "expenditure"
+    if any(w in label for w in INCOME_TOTAL_WORDS) or re.search(r"收入|资金|拨款|上年结转|年初结转|结余$|专户", label) \
+            and not label.endswith("支出"):
+        return "income"
+    if any(w in label for w in EXPENDITURE_TOTAL_WORDS) or FUNCTION_CLASS_RE.search(label) or seg.code \
+            or re.search(r"结转下年|年末结转|年终结转|结余分配|支出", label):
+        return "expenditure"
+    return "income"
+
+
+def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Segment], int]], page: int,
+          line: int) -> RawTable:
+    if layout == "summary":
+        return _summary_grid(header, rows, page, line)
+    segs = [(s, ln) for row, ln in rows for s in row]
+    n = max((len(s.amounts) for s, _ in segs), default=0)
+    if kind_id == "three_public":
+        heads = ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
+        if re.search(r"会议费|培训费", "".join(header)) and n >= 2:
+            heads = ["all_with_meetings", "合计"] + [f"col{k + 3}" for k in range(n - 2)]
+        if "机关运行" in "".join(header) and n >= 2:
+            heads[-1] = "机关运行经费"
+        values = heads
+    else:
+        values = _value_headers(header, n)
+    grid = [["科目编码", "科目名称", *values]]
+    lines = [line]
+    for seg, ln in segs:
+        amounts = seg.amounts if len(seg.amounts) in (n, 0) else seg.amounts[:1]
+        cells = [seg.code, seg.label, *amounts]
+        cells += [""] * (len(grid[0]) - len(cells))
+        grid.append(cells)
+        lines.append(ln)
+    return RawTable(rows=grid, page=page, line=line, row_lines=lines)
+
+
+def _summary_grid(header: list[str], rows: list[tuple[list[Segment], int]], page: int, line: int) -> RawTable:
+    groups = 3 if re.search(r"支出用途|功能分类.*用途|用途", " ".join(header)) else 2
+    sides = ["income", "expenditure", "purpose"][:groups]
+    width = {s: 1 for s in sides}
+    placed: list[tuple[dict[str, Segment], int]] = []
+    for row, ln in rows:
+        by_side: dict[str, Segment] = {}
+        for seg in row:
+            if not seg.label and not seg.code:
+                continue
+            side = _side(seg, groups)
+            if side in by_side:  # a second segment for one side: the next group (支出用途 after 功能分类)
+                idx = sides.index(side)
+                side = next((s for s in sides[idx + 1:] if s not in by_side), side)
+            by_side[side] = seg
+            width[side] = max(width[side], len(seg.amounts))
+        placed.append((by_side, ln))
+    head = []
+    names = {"income": "收入", "expenditure": "支出", "purpose": "支出用途"}
+    for s in sides:
+        head += [names[s], "合计"] + [f"col{k + 2}" for k in range(width[s] - 1)]
+    grid = [head]
+    lines = [line]
+    for by_side, ln in placed:
+        cells: list[str] = []
+        for s in sides:
+            seg = by_side.get(s)
+            amounts = (seg.amounts if seg and len(seg.amounts) in (width[s], 0) else (seg.amounts[:1] if seg else []))
+            label = (f"{seg.code} {seg.label}".strip() if seg.code else seg.label) if seg else ""
+            block = [label, *amounts]
+            block += [""] * (1 + width[s] - len(block))
+            cells += block
+        grid.append(cells)
+        lines.append(ln)
+    return RawTable(rows=grid, page=page, line=line, row_lines=lines)
+
+
+__all__ = ["is_plain", "rebuild", "segments", "table_kind"]
