@@ -75,6 +75,7 @@ class CanonicalTable:
     source_currency: str
     empty: bool
     frame: pd.DataFrame
+    empty_declared: bool = False
     header_rows: int = 0
     page: int = 1
     line: int = 0
@@ -253,6 +254,13 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
     n_header = _header_split(rows)
     cols = _classify_columns(rows, n_header, width)
     blocks = _blocks(cols)
+    for block in blocks:  # two columns of one measure in a block: the second is <measure>_2, per column
+        seen: dict[str, int] = {}
+        for col in block:
+            if col.role == "value" and col.measure:
+                n = seen.get(col.measure, 0)
+                seen[col.measure] = n + 1
+                col.measure += "_2" * n
     # Sections of the same name (the 基本支出明细表's three 公用经费 blocks) stay distinct.
     names = [_section_name(b, i, len(blocks)) for i, b in enumerate(blocks)]
     currency = table.context.currency or source_currency
@@ -299,11 +307,11 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
     frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS[1:])
     frame.insert(0, "table_id", table.id)
     has_values = bool(frame["value"].notna().any()) if len(frame) else False
-    empty = table.context.empty_declared or not has_values
+    empty = not has_values  # a note saying "空表" over printed figures does not erase them (a finding does)
     return CanonicalTable(
         id=table.id, title=table.context.title, label=table.context.label,
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
-        frame=frame, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
+        frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
     )
 
 

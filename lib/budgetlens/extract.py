@@ -16,7 +16,7 @@ from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
 from .facts import COUNT_KEYS, Facts, FactValue, facts_from_tables, function_totals
-from .narrative import Narrative, counts, prior_year, read_narrative
+from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import Recognition, recognize
 from .sources import read_source
 
@@ -145,6 +145,10 @@ def extract_document(doc: Document) -> Extraction:
     nar = read_narrative(doc)
     _facts_from_narrative(facts, nar, doc, tables)
     ftotals, fsource = function_totals(tables)
+    if not ftotals:
+        total = facts.get("expenditure_total") or facts.get("grand_total")
+        ftotals = function_totals_from_narrative(nar, total)
+        fsource = "narrative" if ftotals else None
     result = Extraction(document=doc, sources=[doc], recognition=rec, tables=tables, facts=facts,
                         function_totals=ftotals, function_source=fsource, narrative=nar,
                         prior_year=prior_year(nar))

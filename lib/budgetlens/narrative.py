@@ -88,6 +88,7 @@ class Narrative:
     changes: list[Change] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     nones: dict[str, tuple[int, str]] = field(default_factory=dict)
+    class_mentions: list[tuple[str, float, int, str]] = field(default_factory=list)  # code, 万元, line, heading
     last_subject: tuple[str, str, float] | None = None
 
     def first(self, key: str) -> Mention | None:
@@ -170,6 +171,43 @@ def _subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]
     return [(m.start(), m.end(), m.group(0), keys[m.group(0)]) for m in pattern.finditer(n)]
 
 
+@lru_cache(maxsize=1)
+def _class_codes() -> dict[str, str]:
+    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    names = {name: code for code, name in data["function_classes"].items()}
+    for code, aliases in data.get("function_class_aliases", {}).items():
+        names.update({a: code for a in aliases})
+    return names
+
+
+@lru_cache(maxsize=1)
+def _class_pattern() -> re.Pattern:
+    """A 类 name (with an optional （类） inside or after it) followed closely by its amount."""
+    alts = []
+    for name in sorted(_class_codes(), key=len, reverse=True):
+        stem = name[:-2] if name.endswith("支出") else name
+        alts.append(re.escape(stem) + (r"(?:[（(]类[)）])?支出" if name.endswith("支出") else ""))
+    names = "(?P<name>(?:" + "|".join(alts) + r")(?:[（(]类[)）])?)"
+    return re.compile(names + r"[^，。；\d]{0,8}?(?P<num>-?\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
+
+
+def function_totals_from_narrative(nar: Narrative, total: float | None) -> dict[str, float]:
+    """类 totals the narrative enumerates, taken only when a run of them adds up to the total."""
+    if total is None or not nar.class_mentions:
+        return {}
+    runs: list[list[tuple[str, float, int, str]]] = []
+    for m in nar.class_mentions:
+        if runs and runs[-1][-1][3] == m[3] and m[0] not in {x[0] for x in runs[-1]} and m[2] - runs[-1][-1][2] < 40:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in runs:
+        if abs(sum(x[1] for x in run) - total) <= 0.005 * len(run) + 1e-6:
+            return {code: value for code, value, _, _ in run}
+    return {}
+
+
 _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"'})
 
 
@@ -198,6 +236,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
     # Mentions: a subject followed by its amount before any other subject.
     for i, (start, end, _word, key) in enumerate(subjects):
         nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
+        if re.search(r"(?:增加|减少|增长|下降|上升|降低|节约)$", text[max(0, start - 3):start]):
+            continue  # "增加人员经费1408.29万元" is a change, not the level
         for a_start, _a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]
@@ -270,6 +310,11 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         nar.changes.append(Change(key=key, subject=subj[2], current=current, delta=delta, amount_word=amount_word,
                                   percent=pct, percent_word=pct_word, printed_delta=printed_delta,
                                   printed_percent=printed_pct, line=s.line, sentence=s.text))
+    for m in _class_pattern().finditer(text):
+        v = _to_wan(m.group("num"), m.group("unit"))
+        code = _class_codes().get(re.sub(r"[（(]类[)）]", "", m.group("name")))
+        if code and v is not None:
+            nar.class_mentions.append((code, v, s.line, s.heading))
     mentioned = [m for m in nar.mentions if m.sentence == s.text]
     nar.last_subject = (mentioned[-1].key, mentioned[-1].key, mentioned[-1].value) if mentioned else None
     # Shares.

@@ -231,6 +231,11 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
         m = UNIT_NAME_RE.search(b.text)
         if m and _UNIT_SUFFIX.match(m.group("name")):
             return m.group("name")
+    # Part headings name the unit in full even when the title page wraps it: 第一部分 X概况.
+    for b in doc.text_blocks()[:80]:
+        m = _PART_RE.match(compact(b.text))
+        if m and _UNIT_SUFFIX.match(m.group(1)):
+            return m.group(1)
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
         t = re.sub(r"20\d{2}年(?:度)?", "", t)
@@ -250,6 +255,7 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     return None
 
 
+_PART_RE = re.compile(r"^第[一二三四五]部分(.+?)(?:20\d{2}年度?)?(?:部门|单位)?(?:概况|决算表|预算表|预算公开表|决算情况说明|预算情况说明)$")
 _ORG_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}[省市区县州])?[\u4e00-\u9fff]{1,10}?(?:办公厅|人民法院|人民检察院|街道办事处|委员会|管理局))")
 
 
