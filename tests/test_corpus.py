@@ -163,3 +163,25 @@ def test_key_figures_match_hand_reading(corpus_dir, expected_path):
             if not ok and name not in gaps:
                 wrong[name] = (value, got[section].get(key))
     assert not wrong, f"expected vs got: {wrong}"
+
+
+def test_folder_run_pairs_the_volumes_of_split_publications(corpus_dir, tmp_path):
+    """Narrative volume + tables volume of one unit/year/kind become one document, by content."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from budgetlens.cli import main
+
+    names = [p.name for p in sorted(corpus_dir.glob("3[0-3]_js-shengwei-*.txt"))]
+    for name in names:
+        shutil.copy(corpus_dir / name, tmp_path / name)
+    res = CliRunner().invoke(main, ["extract", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    docs = json.loads(res.output)
+    assert len(docs) == 2
+    for doc in docs:
+        files = [f["path"] for f in doc["source"]["files"]]
+        assert len(files) == 2 and "text" in files[0] and "tables" in files[1]
+        assert doc["document"]["unit"] == "中共江苏省委办公厅"
+        assert doc["facts"]["basic_expenditure"] > 0 and doc["prior_year"]

@@ -63,13 +63,18 @@ def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together:
             click.echo(_fail_line(name, reason or "unknown error"), err=True)
             continue
         results.append(result)
-        if out is not None:
+    if not together and len(results) > 1:
+        from .publications import merge_pairs
+
+        results = merge_pairs(results)
+    if out is not None:
+        for result in results:
             write_document(result, out)
     if out is not None and results:
         write_catalog(out)
     if as_json:
         docs = [r.to_json() for r in results]
-        payload = docs[0] if len(docs) == 1 and len(groups) == 1 else docs
+        payload = docs[0] if len(docs) == 1 and len(files) == 1 or (together and len(docs) == 1) else docs
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_summary(results)
