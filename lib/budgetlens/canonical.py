@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -117,6 +118,11 @@ def _header_split(rows: list[list[str]]) -> int:
 
 def _is_line_number_row(row: list[str]) -> bool:
     """栏次 rows: ``栏次 | 1 | 2 | 3`` or a bare run of small consecutive integers."""
+    return _line_number_cells(tuple(row))
+
+
+@lru_cache(maxsize=4096)
+def _line_number_cells(row: tuple[str, ...]) -> bool:
     cells = [compact(c) for c in row if c and c.strip()]
     if not cells:
         return False
@@ -304,8 +310,7 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                 records.append(dict(section=section, row=r, code=code, level=level, name=name, label=label,
                                     measure=measure, value=to_wan(value, currency),
                                     line=lines[r] if r < len(lines) else raw.line))
-    frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS[1:])
-    frame.insert(0, "table_id", table.id)
+    frame = _frame(table.id, records)
     has_values = bool(frame["value"].notna().any()) if len(frame) else False
     empty = not has_values  # a note saying "空表" over printed figures does not erase them (a finding does)
     return CanonicalTable(
@@ -313,6 +318,28 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
         frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
     )
+
+
+_TEXT_COLUMNS = ("table_id", "section", "code", "level", "name", "label", "measure")
+
+
+def _frame(table_id: str, records: list[dict]) -> pd.DataFrame:
+    """The long frame, built column by column; text columns stay plain objects (small frames are
+    read row by row by facts and checks, which is much faster than with Arrow-backed strings)."""
+    data: dict[str, pd.Series] = {}
+    n = len(records)
+    for col in FRAME_COLUMNS:
+        if col == "table_id":
+            values: list = [table_id] * n
+        else:
+            values = [r[col] for r in records]
+        if col in _TEXT_COLUMNS:
+            data[col] = pd.Series(values, dtype=object)
+        elif col == "value":
+            data[col] = pd.Series(values, dtype="float64")
+        else:
+            data[col] = pd.Series(values, dtype="int64")
+    return pd.DataFrame(data)
 
 
 def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool:

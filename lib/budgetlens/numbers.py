@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）％", "0123456789.,-()%")
 _BLANKS = {"", "-", "--", "—", "——", "———", "/", "－", "─", "…", "*", "x", "X"}
 _AMOUNT = re.compile(r"^\(?-?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^\(?-?\d+(\.\d+)?\)?$")
 
 
+@lru_cache(maxsize=65536)
 def clean_number_text(text: str) -> str:
     """Normalise a cell for number parsing: full-width forms, spaces, currency marks."""
     s = text.translate(_FULLWIDTH).strip()
@@ -21,6 +23,7 @@ def is_blank(text: str | None) -> bool:
     return text is None or clean_number_text(text) in _BLANKS
 
 
+@lru_cache(maxsize=65536)
 def parse_amount(text: str | None) -> float | None:
     """Parse a printed amount; ``None`` for blank cells or non-numbers.
 
