@@ -201,12 +201,16 @@ def _looks_like_row_numbers(cells: list[str]) -> bool:
 
 
 def _measure(col: Column) -> str:
+    """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``)."""
     m = measure_for_header(col.header)
     if m is None and col.group:
         m = measure_for_header(col.group.split("/")[-1])
     if m is None:
-        h = normalise_label(col.header or col.group)
-        return h or f"col{col.index}"
+        m = normalise_label(col.header or col.group) or f"col{col.index}"
+    top = normalise_label(col.group.split("/")[0]) if col.group else ""
+    group = "final" if re.fullmatch(r"(?:本年|全年)?决算数?", top) else "budget" if re.fullmatch(r"(?:年初|全年)?预算数?", top) else None
+    if group is not None:
+        return f"{m}@{group}"
     return m
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
-from .facts import COUNT_KEYS, Facts, FactValue, facts_from_tables, function_totals
+from .facts import COUNT_KEYS, FACT_KEYS, Facts, FactValue, facts_from_tables, function_totals
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import Recognition, recognize
 from .sources import read_source
@@ -151,7 +151,7 @@ def extract_document(doc: Document) -> Extraction:
         fsource = "narrative" if ftotals else None
     result = Extraction(document=doc, sources=[doc], recognition=rec, tables=tables, facts=facts,
                         function_totals=ftotals, function_source=fsource, narrative=nar,
-                        prior_year=prior_year(nar))
+                        prior_year=prior_year(nar, facts.as_dict()))
     _attach_performance(result)
     _attach_findings(result)
     return result
@@ -166,7 +166,7 @@ def _has_disclosure_words(doc: Document) -> bool:
 def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
     """Fill facts no table prints from the narrative (tables always win)."""
     for m in nar.mentions:
-        if m.key not in facts.values:
+        if m.key in FACT_KEYS and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():
         if key not in facts.values:

@@ -218,9 +218,11 @@ def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue
         # Orientation 2: items as columns (measure names carry the header text).
         for _, r in f.iterrows():
             m = str(r["measure"])
-            if doc_kind == "final" and "预算" in m and "决算" not in m:
-                continue
-            item = _three_item(m.split("/")[-1]) or ("total" if r["measure"] in ("total", want) else None)
+            if "@" in m:  # a 预算数/决算数 column group: keep the one this kind of document reports
+                m, group = m.split("@", 1)
+                if group != want:
+                    continue
+            item = _three_item(m.split("/")[-1]) or ("total" if m in ("total", want) else None)
             if item:
                 items.setdefault(item, float(r["value"]))
     return _three_from_items(items, table)

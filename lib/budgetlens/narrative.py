@@ -54,6 +54,7 @@ class Change:
     key: str | None
     subject: str
     current: float | None
+    restated: bool
     delta: float | None  # signed, 万元
     amount_word: str | None  # 增加/减少
     percent: float | None
@@ -289,7 +290,10 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         if subj is None:
             continue
         key = _scoped_key(subj[3], s.heading, text[: subj[0]]) if subj[3] != "ignore" else None
+        if subj[3] == "fiscal_grand_total":
+            key = "fiscal_grand_total"
         current = _current_value(nar, key, subj, text, amounts, comp.start())
+        restated = current is None  # the subject named again after 与上年相比, its figure said before
         delta = printed_delta = amount_word = None
         if m_amt:
             amount_word = m_amt.group(1)
@@ -307,7 +311,10 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                 pct = float(m_pct.group(2).replace(",", ""))
             except ValueError:
                 pct = None
-        nar.changes.append(Change(key=key, subject=subj[2], current=current, delta=delta, amount_word=amount_word,
+        if restated:
+            current = _last_mention(nar, key)
+        nar.changes.append(Change(key=key, subject=subj[2], current=current, restated=restated, delta=delta,
+                                  amount_word=amount_word,
                                   percent=pct, percent_word=pct_word, printed_delta=printed_delta,
                                   printed_percent=printed_pct, line=s.line, sentence=s.text))
     for m in _class_pattern().finditer(text):
@@ -338,21 +345,47 @@ def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amou
     for a_start, _a_end, num, unit in amounts:
         if subj[1] <= a_start < comp_at or (a_start == -1 and subj[1] == 0):
             return _to_wan(num, unit)
-    if key is None:
-        return None
+    return None
+
+
+def _last_mention(nar: Narrative, key: str | None) -> float | None:
     for m in reversed(nar.mentions):
         if m.key == key:
             return m.value
     return None
 
 
-def prior_year(nar: Narrative) -> dict[str, float]:
+# A statement about a grand total (总计) also dates the current-year figure when this year's
+# document prints the two equal (no carry-over): the contract's own example reads
+# "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30.
+IMPLIED_BY_TOTAL = {"grand_total": ("revenue_total",), "fiscal_grand_total": ("fiscal_revenue",)}
+PSEUDO_KEYS = {"ignore", "fiscal_grand_total"}
+
+
+def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[str, float]:
     """Previous-year values implied by the narrative's own year-over-year statements."""
     out: dict[str, float] = {}
+    facts = facts or {}
     for c in nar.changes:
-        if c.key and c.key != "ignore" and c.key not in out and c.prior is not None:
-            out[c.key] = round(c.prior, 2) if abs(c.prior * 100 - round(c.prior * 100)) < 1e-6 else c.prior
+        if not c.key or c.key in PSEUDO_KEYS or c.key in out or c.delta is None:
+            continue
+        # A subject restated after "与上年相比" compares the figure the tables print (the 决算数
+        # of a final, not a 预算数 quoted beside it); a figure in the same clause is its own.
+        current = facts.get(c.key) if c.restated and facts.get(c.key) is not None else c.current
+        if current is not None:
+            out[c.key] = _tidy(current - c.delta)
+    for c in nar.changes:
+        if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None:
+            continue
+        for key in IMPLIED_BY_TOTAL[c.key]:
+            current = facts.get(key)
+            if key not in out and current is not None and abs(current - c.current) < 0.005:
+                out[key] = _tidy(c.prior)
     return out
+
+
+def _tidy(v: float) -> float:
+    return round(v, 2) if abs(v * 100 - round(v * 100)) < 1e-6 else v
 
 
 _STAFF_AUTH = re.compile(r"(?:人员)?编制(?:数|人数)?(?:为|共)?(\d+)(?:名|人)")
