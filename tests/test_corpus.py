@@ -31,14 +31,12 @@ KNOWN_GAPS: dict[str, set[str]] = {
         "function_totals.201",
     },
     "18_js-jianchayuan_2017_budget": {
-        "facts.three_public_total",
         "function_totals.204",
         "prior_year.grand_total",
     },
     "24_js-renda-bgt_2017_budget": {
         "facts.carryover_begin",
         "facts.staff_actual",
-        "facts.three_public_total",
         "function_totals.201",
         "function_totals.208",
         "function_totals.221",

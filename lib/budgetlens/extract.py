@@ -179,10 +179,10 @@ def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: l
 def _attach_performance(result: Extraction) -> None:
     """Projects and unit-level performance facts (budgetlens.performance, when present)."""
     try:
-        from . import performance
+        from .performance import attach
     except ImportError:
         return
-    performance.attach(result)
+    attach(result)
 
 
 def _attach_findings(result: Extraction) -> None:

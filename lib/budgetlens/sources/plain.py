@@ -124,6 +124,26 @@ def _title_kind(text: str):
     return kind
 
 
+def _title_at(blocks: list[Block], i: int):
+    """(kind, title block, blocks used) for a title starting at ``i``, including one wrapped over
+    short lines ("…支出预" / "“ ”" / "算表"); (None, block, 1) when there is none."""
+    b = blocks[i]
+    if b.kind != "text":
+        return None, b, 1
+    kind = _title_kind(b.text)
+    if kind is not None or len(normalise_label(b.text)) < 6:
+        return kind, b, 1
+    joined = b.text
+    for k in range(1, 3):
+        if i + k >= len(blocks) or blocks[i + k].kind != "text" or len(normalise_label(blocks[i + k].text)) > 4:
+            break
+        joined += blocks[i + k].text
+        kind = _title_kind(joined)
+        if kind is not None:
+            return kind, Block(kind="text", text=joined, page=b.page, line=b.line), k + 1
+    return None, b, 1
+
+
 def rebuild(doc: Document) -> Document:
     """The same document with plain-text tables turned into raw table blocks."""
     out: list[Block] = []
@@ -131,19 +151,8 @@ def rebuild(doc: Document) -> Document:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        kind = _title_kind(b.text) if b.kind == "text" else None
-        if kind is None and b.kind == "text" and len(normalise_label(b.text)) >= 6:
-            # A title wrapped over short lines ("…支出预" / "“ ”" / "算表").
-            joined = b.text
-            for k in range(1, 3):
-                if i + k >= len(blocks) or blocks[i + k].kind != "text" or len(normalise_label(blocks[i + k].text)) > 4:
-                    break
-                joined += blocks[i + k].text
-                kind = _title_kind(joined)
-                if kind is not None:
-                    b = Block(kind="text", text=joined, page=b.page, line=b.line)
-                    i += k
-                    break
+        kind, b, consumed = _title_at(blocks, i)
+        i += consumed - 1
         if kind is None or kind.layout == "performance":
             out.append(b)
             i += 1
@@ -158,7 +167,7 @@ def rebuild(doc: Document) -> Document:
             if nb.kind != "text":
                 break
             text = nb.text.strip()
-            if _title_kind(text) is not None:
+            if _title_at(blocks, i)[0] is not None:
                 break
             if PAGE_NO_RE.match(text):
                 i += 1
