@@ -6,11 +6,6 @@ import pytest
 
 from conftest import SEEDS, expected_seed
 
-# Prior-year figures that the hand reading composed from several statements (Σ of components'
-# changes); the narrative reader takes single statements only. Listed so the gap stays visible.
-COMPOSED_PRIOR = {("003_159abbecd5886f59.txt", "carryover_begin"),
-                  ("003_159abbecd5886f59.txt", "general_budget_expenditure")}
-
 
 def _close(a, b) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
@@ -31,9 +26,7 @@ def test_document_identity(seed_results, name):
 def test_budget_and_final_figures(seed_results, name, section):
     expected = expected_seed(name).get(section, {})
     got = seed_results[name].to_json()[section]
-    wrong = {k: (v, got.get(k)) for k, v in expected.items()
-             if (name, k) not in COMPOSED_PRIOR or section != "prior_year"
-             if not _close(v, got.get(k))}
+    wrong = {k: (v, got.get(k)) for k, v in expected.items() if not _close(v, got.get(k))}
     extra = {k: got[k] for k in got if k not in expected}
     assert not wrong, f"expected vs got: {wrong}"
     assert not extra, f"keys the report does not print: {extra}"

@@ -213,11 +213,15 @@ _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"'})
 
 
 def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
-    """Drop all-funds keys when the heading or the subject's own words scope them to one fund."""
+    """An all-funds key scoped by the heading or the subject's own words to one fund becomes
+    ``key@fund`` (not a fact, but a part for compositions); other qualifiers drop it."""
     reg = _registry()
     if key in reg["funds_scoped"]:
         h = normalise_label(heading)
         ctx = normalise_label(sentence_before[-14:])
+        for word, fund in reg.get("fund_scopes", {}).items():
+            if word in ctx or word in h:
+                return f"{key}@{fund}"
         if any(w in h or w in ctx for w in reg["fund_headings"]):
             return None
     return key
@@ -359,7 +363,7 @@ def _last_mention(nar: Narrative, key: str | None) -> float | None:
 # document prints the two equal (no carry-over): the contract's own example reads
 # "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30.
 IMPLIED_BY_TOTAL = {"grand_total": ("revenue_total",), "fiscal_grand_total": ("fiscal_revenue",)}
-PSEUDO_KEYS = {"ignore", "fiscal_grand_total"}
+PSEUDO_KEYS = {"ignore", "fiscal_grand_total", "fiscal_carryover", "nonfiscal_carryover"}
 
 
 def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[str, float]:
@@ -367,13 +371,23 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     out: dict[str, float] = {}
     facts = facts or {}
     for c in nar.changes:
-        if not c.key or c.key in PSEUDO_KEYS or c.key in out or c.delta is None:
+        if not c.key or c.key in PSEUDO_KEYS or "@" in c.key or c.key in out or c.delta is None:
             continue
         # A subject restated after "与上年相比" compares the figure the tables print (the 决算数
         # of a final, not a 预算数 quoted beside it); a figure in the same clause is its own.
         current = facts.get(c.key) if c.restated and facts.get(c.key) is not None else c.current
         if current is not None:
             out[c.key] = _tidy(current - c.delta)
+    stated: dict[str, tuple[float, float]] = {}  # key → (current, prior), first statement wins
+    for c in nar.changes:
+        if c.key and c.key not in stated and c.current is not None and c.delta is not None:
+            stated[c.key] = (c.current, c.current - c.delta)
+    for total, parts in _registry().get("compositions", {}).items():
+        current_total = facts.get(total)
+        if total in out or current_total is None or not all(p in stated for p in parts):
+            continue
+        if abs(sum(stated[p][0] for p in parts) - current_total) <= 0.005 * len(parts) + 1e-9:
+            out[total] = _tidy(sum(stated[p][1] for p in parts))
     for c in nar.changes:
         if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None:
             continue
