@@ -135,11 +135,14 @@ def extract_document(doc: Document) -> Extraction:
     if is_plain(doc):
         doc = rebuild(doc)
     rec = recognize(doc)
-    tables = [canonicalize(t, rec.currency) for t in rec.tables]
+    # Performance forms are read from their raw grids (budgetlens.performance); unrecognised
+    # tables carry nothing the contract uses: neither needs a canonical frame.
+    tables = [canonicalize(t, rec.currency) for t in rec.tables if t.kind is not None and t.kind.layout != "performance"]
     standard = [t for t in tables if t.kind_name is not None]
     if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
-    if rec.kind == "performance" and not any(t.id.endswith("performance") for t in tables) and not _has_disclosure_words(doc):
+    forms = any(t.kind is not None and t.kind.layout == "performance" for t in rec.tables)
+    if rec.kind == "performance" and not forms and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure")
     facts = facts_from_tables(tables, rec.kind)
     nar = read_narrative(doc)
