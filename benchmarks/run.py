@@ -7,7 +7,6 @@ files, so the figures compare across machines; tests never assert timings.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import platform
 import sys
