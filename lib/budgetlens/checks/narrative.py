@@ -691,13 +691,17 @@ def _project_mentions(ctx: Context) -> Iterator[Issue]:
         return
     keys = ("executed", "budget", "budget_initial")
     reported: set[str] = set()
+    patterns = []
+    for p in projects:
+        name = normalise_label(re.sub(r"^\d{4}年?度?", "", str(p["name"])))
+        if len(name) >= 4:
+            patterns.append((p, name, re.compile(r"(?<![\u4e00-\u9fff])(?:\d{4}年?度?)?" + re.escape(name) +
+                                                 r"(?:项目)?(?:资金|经费)?(?:支出|为|共)?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元)")))
     for u in text_units(ctx):
-        for p in projects:
-            name = normalise_label(re.sub(r"^\d{4}年?度?", "", str(p["name"])))
-            if len(name) < 4 or name in reported:
+        for p, name, pattern in patterns:
+            if name in reported or name not in u.text:
                 continue
-            for m in re.finditer(r"(?<![\u4e00-\u9fff])(?:\d{4}年?度?)?" + re.escape(name) +
-                                 r"(?:项目)?(?:资金|经费)?(?:支出|为|共)?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元)", u.text):
+            for m in pattern.finditer(u.text):
                 v = _wan(m.group(1), m.group(2))
                 vals = [float(p[k]) for k in keys if isinstance(p.get(k), int | float)]
                 if not vals or any(abs(v - x) <= _half(m.group(1), m.group(2)) + 0.0005 + 1e-9 for x in vals):
