@@ -21,7 +21,21 @@ def read_source(path: str | Path) -> Document:
     if p.suffix.lower() in PDF_SUFFIXES:
         from .pdf import read_pdf
 
-        return read_pdf(str(p))
+        return number_lines(read_pdf(str(p)))
     from .text import read_text
 
     return read_text(str(p))
+
+
+def number_lines(doc: Document) -> Document:
+    """Give PDF blocks and table rows document-order line numbers (a PDF has no lines of its own),
+    so that evidence and anything that groups by position see the reading order; pages stay."""
+    n = 0
+    for block in doc.blocks:
+        n += 1
+        block.line = n
+        if block.kind == "table" and block.table is not None:
+            block.table.line = n
+            block.table.row_lines = list(range(n, n + len(block.table.rows)))
+            n += max(len(block.table.rows) - 1, 0)
+    return doc
