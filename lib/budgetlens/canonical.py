@@ -362,8 +362,10 @@ def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, s
         cell = row[col.index] if col.index < len(row) else ""
         cell = cell.strip()
         if col.role == "code_part":
-            if cell:
+            if cell and re.fullmatch(r"\d{1,3}", re.sub(r"\s+", "", cell)):
                 code_parts.append(re.sub(r"\s+", "", cell))
+            elif cell and not is_blank(cell):
+                name_cells.append(cell)  # a label spanning the 类/款/项 columns (合计)
         elif col.role == "code":
             c = code_of(cell)
             if c:

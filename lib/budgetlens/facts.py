@@ -98,6 +98,10 @@ def _row_match(frame: pd.DataFrame, aliases: list[str]) -> pd.DataFrame:
     return frame.iloc[0:0]
 
 
+def _is_total_alias(alias: str) -> bool:
+    return normalise_label(alias) in {"合计", "总计"}
+
+
 def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None]:
     """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
     f = table.frame
@@ -115,6 +119,9 @@ def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None
         hit = f
     else:
         hit = _row_match(f, rows)
+        unlabelled = not f["name"].fillna("").astype(bool).any() and f["code"].isna().all()
+        if not len(hit) and unlabelled and f["row"].nunique() == 1 and any(_is_total_alias(r) for r in rows):
+            hit = f  # a one-row table printing only its totals (合计 | 基本支出 | 项目支出 …)
     if not len(hit):
         return None, None
     measure = spec.get("measure")

@@ -246,8 +246,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         for a_start, _a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]
-                if COMPARATOR_RE.search(between) or DIRECTION_RE.search(between + num + unit):
-                    break
+                if COMPARATOR_RE.search(between) or re.search(r"增加|减少|增长|下降|上升|降低|节约|调增|调减", between):
+                    break  # "基本支出增加…1447.63万元" states a change, not the figure
                 if len(between) > 24:
                     break
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None

@@ -171,8 +171,20 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
 
 
 def _compatible(a: RawTable, b: RawTable) -> bool:
-    """Two parts of one table have (nearly) the same number of columns."""
-    return abs(a.width - b.width) <= 1
+    """Two parts of one table have (nearly) the same number of columns, or the second is a short
+    run of total rows whose label cell spans the first part's label columns (合计 | v1 | v2 …)."""
+    if abs(a.width - b.width) <= 1:
+        return True
+    if b.width < a.width and len(b.rows) <= 3 and all(_is_total_row(r) for r in b.rows):
+        for r in b.rows:  # align the figures on the right, as the spanned label would
+            r[1:1] = [""] * (a.width - len(r))
+        return True
+    return False
+
+
+def _is_total_row(row: list[str]) -> bool:
+    cells = [c for c in row if c.strip()]
+    return bool(cells) and re.search(r"合\s*计|总\s*计", cells[0]) is not None and all(is_amount(c) for c in cells[1:])
 
 
 # --- document identity ---------------------------------------------------------------
