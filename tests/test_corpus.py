@@ -42,9 +42,6 @@ KNOWN_GAPS_PDF: dict[str, set[str]] = {
     "30_js-shengwei-bgt-text_2018_budget": {
         "prior_year.fiscal_revenue",
     },
-    "32_js-shengwei-bgt-text_2019_budget": {
-        "prior_year.gov_fund_revenue",
-    },
     "34_js-zhengxie-bgt-text_2017_budget": {
         "function_totals.201",
         "prior_year.fiscal_revenue",
@@ -52,12 +49,10 @@ KNOWN_GAPS_PDF: dict[str, set[str]] = {
     "36_js-zhengxie-bgt-text_2018_budget": {
         "function_totals.201",
         "prior_year.fiscal_revenue",
-        "prior_year.gov_fund_revenue",
     },
     "38_js-zhengxie-bgt-text_2019_budget": {
         "function_totals.201",
         "prior_year.fiscal_revenue",
-        "prior_year.gov_fund_revenue",
     },
 }
 KNOWN_GAPS: dict[str, set[str]] = {
@@ -104,20 +99,15 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "30_js-shengwei-bgt-text_2018_budget": {
         "prior_year.fiscal_revenue",
     },
-    "32_js-shengwei-bgt-text_2019_budget": {
-        "prior_year.gov_fund_revenue",
-    },
     "34_js-zhengxie-bgt-text_2017_budget": {
         "prior_year.fiscal_revenue",
     },
     "36_js-zhengxie-bgt-text_2018_budget": {
         "prior_year.fiscal_revenue",
-        "prior_year.gov_fund_revenue",
     },
     "38_js-zhengxie-bgt-text_2019_budget": {
         "facts.office_operation",
         "prior_year.fiscal_revenue",
-        "prior_year.gov_fund_revenue",
         "prior_year.office_operation",
     },
 }
