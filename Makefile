@@ -35,7 +35,8 @@ fonts:
 report: install fonts
 	$(VENV)/bin/budgetlens extract $(RAW) --out $(PROCESSED)
 	@if $(VENV)/bin/budgetlens --help | grep -q "^  batch"; then \
-	  $(VENV)/bin/budgetlens batch $(RAW) --processed $(PROCESSED) --reports $(REPORTS); fi
+	  $(VENV)/bin/budgetlens batch $(RAW) --processed $(PROCESSED) --reports $(REPORTS); \
+	else $(VENV)/bin/budgetlens report --processed $(PROCESSED) --reports $(REPORTS); fi
 
 ## test: the whole test suite (unit tests, corpus tests, nbval over the notebooks)
 test: install fonts
@@ -53,4 +54,4 @@ lint: install
 	$(VENV)/bin/ruff check lib tests benchmarks
 
 clean:
-	rm -rf $(PROCESSED)/* $(REPORTS)/units $(REPORTS)/*.html .pytest_cache
+	rm -rf $(PROCESSED)/* $(REPORTS)/units $(REPORTS)/runs $(REPORTS)/documents $(REPORTS)/*.html .pytest_cache

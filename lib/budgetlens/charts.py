@@ -1,0 +1,358 @@
+"""Charts with Chinese labels: matplotlib (Agg, no pyplot state), a CJK font, inline PNG.
+
+:func:`cjk_font` finds an installed CJK font (WenQuanYi Micro Hei from Debian's
+``fonts-wqy-microhei``, else Noto Sans CJK / Source Han / other common ones) through
+``matplotlib.font_manager`` and makes it the sans-serif font, so Chinese renders without
+missing-glyph boxes or warnings. Every chart function returns a ``Figure`` or ``None`` when
+there is nothing to show; :func:`to_html` embeds a figure as a ``data:`` PNG (the pages stay
+self-contained) and :func:`show` displays it in a notebook. Figures come from
+:mod:`budgetlens.metrics` only.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure  # no pyplot: no global figure state; PNGs render with Agg
+
+from . import metrics
+
+CJK_FAMILIES = [
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+    "Source Han Sans CN", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans", "Droid Sans Fallback",
+    "AR PL UMing CN", "AR PL UKai CN", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
+]
+_FONT_FILE_HINTS = ("wqy", "notosanscjk", "noto-cjk", "sourcehansans", "sourcehan", "droidsansfallback",
+                    "uming", "ukai", "simhei", "msyh", "pingfang")
+PALETTE = ["#2f6690", "#d9822b", "#3a7d44", "#9e2a2b", "#6d597a", "#b5838d", "#4f6d7a", "#c9a227",
+           "#588157", "#7f5539"]
+CURRENT, PREVIOUS, ACCENT, GRID = "#2f6690", "#a9c1d9", "#d9822b", "#d0d0d0"
+DPI = 110
+WIDTH = 7.6  # inches: 836 px at DPI, fits an A4 page
+
+
+class NoCJKFontError(RuntimeError):
+    """No font with Chinese glyphs is installed."""
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """The family name of an installed CJK font (see :data:`CJK_FAMILIES`).
+
+    Looks at matplotlib's font list first, then at the system font files (a font installed after
+    matplotlib built its cache), adding the file to the font manager. Raises
+    :class:`NoCJKFontError` with the install command when there is none.
+    """
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in known:
+            return family
+    for path in sorted(font_manager.findSystemFonts()):
+        flat = path.lower().replace("_", "").replace(" ", "")
+        if any(h in flat for h in _FONT_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+                name = font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if name:
+                return name
+    raise NoCJKFontError("no CJK font found for the charts' Chinese labels: install one, e.g. "
+                         "`apt-get install fonts-wqy-microhei` (or Noto Sans CJK / Source Han Sans)")
+
+
+def configure() -> str:
+    """Make the CJK font matplotlib's sans-serif font (idempotent); returns its family name."""
+    family = cjk_font()
+    rc = matplotlib.rcParams
+    if rc["font.sans-serif"][:1] != [family]:
+        rc["font.sans-serif"] = [family] + [f for f in rc["font.sans-serif"] if f != family]
+    rc["font.family"] = "sans-serif"
+    rc["axes.unicode_minus"] = False  # U+2212 is not in every CJK font
+    rc["svg.fonttype"] = "path"
+    return family
+
+
+def _figure(height: float) -> Figure:
+    configure()
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def _style(ax: Any, grid_axis: str = "x") -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis=grid_axis, color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=9)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.2f}"
+
+
+def _ok(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+# --- document charts --------------------------------------------------------------------------
+
+def class_composition(doc: Any, top: int = 10) -> Figure | None:
+    """Expenditure by function class (类): horizontal bars with amount and share; None without classes."""
+    shares = metrics.class_shares(doc)
+    if not len(shares) or shares["amount"].sum() <= 0:
+        return None
+    shares = shares.head(top).iloc[::-1]
+    fig = _figure(0.45 * len(shares) + 1.1)
+    ax = fig.add_subplot()
+    labels = [f"{c} {n}" for c, n in zip(shares["code"], shares["name"], strict=True)]
+    bars = ax.barh(labels, shares["amount"], color=CURRENT)
+    top_value = float(shares["amount"].max())
+    for bar, amount, share in zip(bars, shares["amount"], shares["share"], strict=True):
+        ax.text(bar.get_width() + top_value * 0.01, bar.get_y() + bar.get_height() / 2,
+                f"{_fmt(amount)}（{share:.2f}%）", va="center", fontsize=8.5)
+    ax.set_xlim(0, top_value * 1.32)
+    ax.set_xlabel("万元", fontsize=9)
+    ax.set_title("支出按功能分类（类）", fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def structure(doc: Any) -> Figure | None:
+    """Basic vs project expenditure and personnel vs public expenditure as 100% bars; None when
+    the document prints neither pair."""
+    st = metrics.expenditure_structure(doc)
+    bars = []
+    basic, project = metrics.fact(doc, "basic_expenditure"), metrics.fact(doc, "project_expenditure")
+    if basic is not None and project is not None and basic + project > 0:
+        bars.append(("本年支出", [("基本支出", basic, st["basic_share"]), ("项目支出", project, st["project_share"])]))
+    personnel, public = metrics.fact(doc, "personnel_expenditure"), metrics.fact(doc, "public_expenditure")
+    if personnel is not None and public is not None and personnel + public > 0:
+        bars.append(("基本支出", [("人员经费", personnel, st["personnel_share"]), ("公用经费", public, st["public_share"])]))
+    if not bars:
+        return None
+    fig = _figure(0.75 * len(bars) + 1.0)
+    ax = fig.add_subplot()
+    for i, (_name, parts) in enumerate(bars[::-1]):
+        left = 0.0
+        for j, (part, amount, share) in enumerate(parts):
+            share = share or 0.0
+            ax.barh(i, share, left=left, color=PALETTE[j + 2 * (len(bars) - 1 - i)], height=0.55)
+            if share >= 22:
+                ax.text(left + share / 2, i, f"{part}\n{_fmt(amount)}万元 · {share:.2f}%", ha="center",
+                        va="center", fontsize=8, color="white")
+            elif share > 0:  # too narrow for its label: above the bar, at its end of the bar
+                ax.text(100 if j else 0, i + 0.32, f"{part} {_fmt(amount)}万元 · {share:.2f}%",
+                        ha="right" if j else "left", va="bottom", fontsize=8)
+            left += share
+    ax.set_yticks(range(len(bars)), [b[0] for b in bars[::-1]])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%", fontsize=9)
+    ax.set_title("支出结构：基本支出与项目支出、人员经费与公用经费", fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def yoy_bars(yoy: Any, labeller: Callable[[str, str | None], str] | None = None, limit: int = 12) -> Figure | None:
+    """This year against last year for the amounts of a :func:`metrics.yoy_table` (grouped bars,
+    change in % at the end of each pair); None when the table has no amounts."""
+    from .facts import COUNT_KEYS
+    from .prose import label as default_label
+
+    labeller = labeller or default_label
+    if yoy is None or not len(yoy):
+        return None
+    rows = yoy[~yoy["key"].isin(list(COUNT_KEYS) + ["overall_score"])]
+    rows = rows[(rows["current"].abs() + rows["previous"].abs()) > 0]
+    if not len(rows):
+        return None
+    rows = rows.head(limit).iloc[::-1]
+    n = len(rows)
+    fig = _figure(0.55 * n + 1.3)
+    ax = fig.add_subplot()
+    ys = range(n)
+    h = 0.38
+    ax.barh([y + h / 2 for y in ys], rows["previous"], height=h, color=PREVIOUS, label="上年")
+    ax.barh([y - h / 2 for y in ys], rows["current"], height=h, color=CURRENT, label="本年")
+    top_value = float(max(rows["current"].max(), rows["previous"].max()))
+    for y, cur, prev, p in zip(ys, rows["current"], rows["previous"], rows["change_pct"], strict=True):
+        text = "持平" if abs(cur - prev) < 0.005 else (f"{p:+.2f}%" if _ok(p) else f"{cur - prev:+,.2f}")
+        ax.text(max(cur, prev) + top_value * 0.01, y, text, va="center", fontsize=8.5,
+                color=ACCENT if cur < prev else "#3a7d44")
+    codes = [c if isinstance(c, str) else None for c in rows["code"]]
+    ax.set_yticks(list(ys), [labeller(k, c) for k, c in zip(rows["key"], codes, strict=True)])
+    ax.set_xlim(0, top_value * 1.18 if top_value > 0 else 1)
+    ax.set_xlabel("万元", fontsize=9)
+    ax.legend(fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
+    ax.set_title("与上年比较", fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def rates(labels: Sequence[str], values: Sequence[float | None], title: str, reference: float = 100.0,
+          xlabel: str = "%") -> Figure | None:
+    """Horizontal bars of rates (execution, completion) with a reference line at 100%; None when no
+    rate is known."""
+    pairs = [(lab, float(v)) for lab, v in zip(labels, values, strict=True) if _ok(v)]
+    if not pairs:
+        return None
+    pairs = pairs[::-1]
+    fig = _figure(0.42 * len(pairs) + 1.2)
+    ax = fig.add_subplot()
+    vals = [v for _, v in pairs]
+    colors = [CURRENT if v >= 90 else ACCENT for v in vals]
+    bars = ax.barh([lab for lab, _ in pairs], vals, color=colors)
+    top_value = max(max(vals), reference)
+    for bar, v in zip(bars, vals, strict=True):
+        ax.text(bar.get_width() + top_value * 0.01, bar.get_y() + bar.get_height() / 2, f"{v:.2f}%",
+                va="center", fontsize=8.5)
+    ax.axvline(reference, color="#555555", linewidth=0.9, linestyle="--")
+    ax.set_xlim(0, top_value * 1.15)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_title(title, fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def execution_by_class(budget: Any, final: Any) -> Figure | None:
+    """决算 / 年初预算 by function class (:func:`metrics.execution_by_class`)."""
+    frame = metrics.execution_by_class(budget, final)
+    if not len(frame):
+        return None
+    return rates([f"{c} {n}" for c, n in zip(frame["code"], frame["name"], strict=True)], list(frame["rate"]),
+                 "按功能分类的预算执行率（决算 / 年初预算）")
+
+
+def project_execution(doc: Any) -> Figure | None:
+    """Execution rate of each project (:func:`metrics.project_table`)."""
+    frame = metrics.project_table(doc)
+    if not len(frame):
+        return None
+    names = [n if len(n) <= 18 else n[:17] + "…" for n in frame["name"]]
+    return rates(names, list(frame["execution_rate"]), "项目预算执行率")
+
+
+def score_distribution(doc: Any) -> Figure | None:
+    """Projects per score band (优/良/中/差); None without scores."""
+    summary = metrics.project_summary(doc)
+    if summary["score_mean"] is None:
+        return None
+    bands = list(summary["bands"].items())
+    fig = _figure(2.4)
+    ax = fig.add_subplot()
+    bars = ax.bar([g for g, _ in bands], [n for _, n in bands], color=[PALETTE[2], PALETTE[0], PALETTE[7], PALETTE[3]])
+    for bar, (_, n) in zip(bars, bands, strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), str(n), ha="center", va="bottom", fontsize=9)
+    ax.set_ylim(0, max(n for _, n in bands) * 1.18 + 0.5)
+    ax.set_ylabel("项目数", fontsize=9)
+    ax.set_title("项目自评得分分布（优≥90，良80–89，中60–79，差<60）", fontsize=11, loc="left")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _style(ax, "y")
+    return fig
+
+
+# --- panel charts -----------------------------------------------------------------------------
+
+def ranking(labels: Sequence[str], values: Sequence[float | None], title: str, unit: str = "万元",
+            percent: bool = False) -> Figure | None:
+    """Units ranked by one figure (largest at the top); None when no unit has it."""
+    pairs = sorted(((lab, float(v)) for lab, v in zip(labels, values, strict=True) if _ok(v)), key=lambda p: p[1])
+    if not pairs:
+        return None
+    fig = _figure(0.42 * len(pairs) + 1.2)
+    ax = fig.add_subplot()
+    vals = [v for _, v in pairs]
+    bars = ax.barh([lab for lab, _ in pairs], vals, color=CURRENT)
+    top_value = max(max(vals), 0) or 1
+    for bar, v in zip(bars, vals, strict=True):
+        ax.text(max(bar.get_width(), 0) + top_value * 0.01, bar.get_y() + bar.get_height() / 2,
+                f"{v:.2f}%" if percent else _fmt(v), va="center", fontsize=8.5)
+    ax.set_xlim(min(0, min(vals) * 1.1), top_value * 1.2)
+    ax.set_xlabel("%" if percent else unit, fontsize=9)
+    ax.set_title(title, fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def distribution(series: dict[str, Sequence[float | None]], title: str, xlabel: str = "%") -> Figure | None:
+    """The spread of several figures across documents: one row of dots per figure with its median;
+    None when no figure has a value."""
+    rows = [(name, [float(v) for v in vals if _ok(v)]) for name, vals in series.items()]
+    rows = [(name, vals) for name, vals in rows if vals]
+    if not rows:
+        return None
+    fig = _figure(0.5 * len(rows) + 1.2)
+    ax = fig.add_subplot()
+    for i, (_name, vals) in enumerate(rows[::-1]):
+        ax.scatter(vals, [i] * len(vals), color=PALETTE[i % len(PALETTE)], alpha=0.75, s=36, zorder=3)
+        med = sorted(vals)[len(vals) // 2] if len(vals) % 2 else sum(sorted(vals)[len(vals) // 2 - 1:len(vals) // 2 + 1]) / 2
+        ax.plot([med, med], [i - 0.3, i + 0.3], color="#333333", linewidth=1.4, zorder=4)
+        ax.text(med, i + 0.33, f"中位数 {med:.2f}", ha="center", va="bottom", fontsize=8)
+    ax.set_yticks(range(len(rows)), [name for name, _ in rows[::-1]])
+    ax.set_ylim(-0.6, len(rows) - 0.2)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_title(title, fontsize=11, loc="left")
+    _style(ax)
+    return fig
+
+
+def quality(labels: Sequence[str], errors: Sequence[int], warnings_: Sequence[int]) -> Figure | None:
+    """Findings per document (errors and warnings stacked); None when there are no documents."""
+    if not labels:
+        return None
+    fig = _figure(0.42 * len(labels) + 1.2)
+    ax = fig.add_subplot()
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, errors, color=PALETTE[3], label="错误（数字矛盾）")
+    ax.barh(ys, warnings_, left=errors, color=PALETTE[7], label="警告（可能问题）")
+    for y, e, w in zip(ys, errors, warnings_, strict=True):
+        ax.text(e + w + 0.1, y, f"{e} / {w}", va="center", fontsize=8.5)
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(0, max([e + w for e, w in zip(errors, warnings_, strict=True)] + [1]) * 1.2)
+    ax.set_xlabel("处", fontsize=9)
+    ax.legend(fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
+    ax.set_title("校验发现：错误 / 警告", fontsize=11, loc="left")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    _style(ax)
+    return fig
+
+
+# --- embedding --------------------------------------------------------------------------------
+
+def to_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (rendered with the CJK font; a missing glyph is an error, not a box)."""
+    configure()
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def to_html(fig: Figure | None, alt: str, caption: str | None = None) -> str:
+    """An inline ``<figure>`` with the chart as a ``data:image/png`` (empty string for no figure)."""
+    if fig is None:
+        return ""
+    data = base64.b64encode(to_png(fig)).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+            f"{cap}</figure>")
+
+
+def show(fig: Figure | None, alt: str, caption: str | None = None) -> None:
+    """Display a chart in a notebook as inline HTML (nothing at all when there is no figure)."""
+    if fig is None:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(to_html(fig, alt, caption)))

@@ -1,0 +1,527 @@
+"""HTML reports: papermill runs the notebook templates, nbconvert exports them, plus the index page.
+
+The public functions (the batch runner calls them; each writes atomically and returns the path
+it wrote):
+
+``run_document_notebook(source_doc_id, processed, reports, *, timeout=600, kernel_name=None)``
+    ``notebooks/01_document.ipynb`` for one processed document → ``reports/documents/<doc_id>.html``.
+``run_unit_notebook(unit_id, processed, reports, *, timeout=600, kernel_name=None)``
+    ``notebooks/02_unit_report.ipynb`` for one unit (:func:`budgetlens.units.unit_table`) →
+    ``reports/units/<unit_id>.html``.
+``run_panel_notebook(processed, reports, *, timeout=600, kernel_name=None)``
+    ``notebooks/03_panel.ipynb`` over all units → ``reports/panel.html``.
+``write_index(processed, reports)``
+    ``reports/index.html``: every unit with its key figures, years and a data-quality badge,
+    linking the unit pages and the panel (no notebook, no kernel).
+``build_all(processed, reports)``
+    All of the above except the per-document pages, one after the other; returns the paths
+    (the index last). Optional ``timeout``/``kernel_name`` keywords as for the run functions.
+
+How a notebook is run: the template in ``notebooks/`` is never modified; papermill executes it
+with the parameters into ``reports/runs/<notebook>/<id>.ipynb`` (a temporary name first, renamed
+when the run succeeded; a failed run is kept as ``<id>.failed.ipynb`` and a :class:`ReportError`
+names it). That executed notebook is the run record. nbconvert then exports it without input
+cells, with the custom template in ``templates/`` (no external scripts, styles or fonts: the page
+is self-contained and prints on A4). ``timeout`` is the seconds one cell may run;
+``kernel_name`` None means ``python3``, i.e. the interpreter running budgetlens.
+
+Parameters are validated twice: here before a kernel starts (unknown parameter names, a document or
+unit that does not exist), and in the notebook's first code cell by :func:`check_parameters` and
+the ``load_*`` functions, so a notebook run by hand or by papermill directly fails the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import os
+import platform
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from . import __version__, metrics, prose
+from .fsutil import atomic_write_text
+from .units import (
+    KIND_LABELS,
+    Unit,
+    UnitDocument,
+    find_aliases_csv,
+    load_unit,
+    load_units,
+    require_document,
+    require_processed,
+    unit_ids,
+    unit_table,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ENV_PROCESSED = "BUDGETLENS_PROCESSED"
+ENV_NOTEBOOKS = "BUDGETLENS_NOTEBOOKS"
+DEFAULT_KERNEL = "python3"
+HIDE_TAG = "report-hide"  # cells kept in the run record but not on the page (nbval checks)
+
+DOCUMENT_NOTEBOOK = "01_document"
+UNIT_NOTEBOOK = "02_unit_report"
+PANEL_NOTEBOOK = "03_panel"
+#: The parameters each notebook's ``parameters`` cell declares (and nothing else is accepted).
+PARAMETERS: dict[str, tuple[str, ...]] = {
+    DOCUMENT_NOTEBOOK: ("source_doc_id", "processed"),
+    UNIT_NOTEBOOK: ("unit_id", "processed", "aliases"),
+    PANEL_NOTEBOOK: ("processed", "aliases"),
+}
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+class ReportError(RuntimeError):
+    """A notebook run or an export failed; the message says which notebook, which id, and where the record is."""
+
+
+class ParameterError(ValueError):
+    """A notebook was given a parameter it does not declare."""
+
+
+# --- locating things --------------------------------------------------------------------------
+
+def notebooks_dir() -> Path:
+    """The notebook templates: ``$BUDGETLENS_NOTEBOOKS`` or ``notebooks/`` of the project."""
+    env = os.environ.get(ENV_NOTEBOOKS)
+    return Path(env) if env else PROJECT_ROOT / "notebooks"
+
+
+def template_path(name: str) -> Path:
+    path = notebooks_dir() / f"{name}.ipynb"
+    if not path.is_file():
+        raise ReportError(f"notebook template {path} not found (set {ENV_NOTEBOOKS} to the notebooks folder)")
+    return path
+
+
+def resolve_processed(processed: str | Path | None = None) -> Path:
+    """The processed folder a notebook reads: the parameter, else ``$BUDGETLENS_PROCESSED``, else the
+    project's ``data/processed``; an error saying what to run when it holds no catalogue."""
+    if processed in (None, ""):
+        processed = os.environ.get(ENV_PROCESSED) or PROJECT_ROOT / "data" / "processed"
+    return require_processed(Path(processed).expanduser().resolve())
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+def check_parameters(namespace: Mapping[str, Any], notebook: str) -> None:
+    """Raise :class:`ParameterError` if the notebook's namespace holds a name that is neither one of
+    its declared parameters (:data:`PARAMETERS`) nor an import or IPython's own.
+
+    Called in the first code cell after the ``parameters`` cell: papermill injects parameters as
+    plain assignments, so a misspelt or unknown parameter shows up here as an extra name.
+    """
+    if namespace.get("_budgetlens_checked") == notebook:
+        return  # the setup cell run again in JupyterLab: the names are the notebook's own by now
+    allowed = set(PARAMETERS[notebook])
+    unknown = sorted(
+        name for name, v in namespace.items()
+        if not name.startswith("_") and name not in allowed and name not in _IPYTHON_NAMES
+        and not callable(v) and type(v).__name__ != "module"
+    )
+    if unknown:
+        raise ParameterError(f"{notebook}.ipynb: unknown parameter(s) {', '.join(unknown)}; "
+                             f"it takes only {', '.join(PARAMETERS[notebook])}")
+    if isinstance(namespace, dict):
+        namespace["_budgetlens_checked"] = notebook
+
+
+def validate_parameters(notebook: str, parameters: Mapping[str, Any]) -> None:
+    """Raise :class:`ParameterError` for a parameter the template's ``parameters`` cell does not declare."""
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(template_path(notebook))))
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise ParameterError(f"{notebook}.ipynb: unknown parameter(s) {', '.join(unknown)}; "
+                             f"its parameters cell declares {', '.join(sorted(declared)) or 'none'}")
+
+
+def load_document_parameter(source_doc_id: str | None, processed: str | Path | None) -> UnitDocument:
+    """The document a ``01_document`` run is about (None: the first of the catalogue)."""
+    folder = resolve_processed(processed)
+    if not source_doc_id:
+        from .store import read_catalog
+
+        catalog = read_catalog(folder)
+        if not len(catalog):
+            raise ReportError(f"{folder}: the catalogue lists no document")
+        source_doc_id = str(sorted(catalog["doc_id"])[0])
+    require_document(source_doc_id, folder)
+    return UnitDocument.load(folder, source_doc_id)
+
+
+def load_unit_parameter(unit_id: str | None, processed: str | Path | None, aliases: str | Path | None = None) -> Unit:
+    """The unit a ``02_unit_report`` run is about (None: the first unit of :func:`unit_table`)."""
+    folder = resolve_processed(processed)
+    table = unit_table(folder, aliases)
+    if not unit_id:
+        ids = unit_ids(table)
+        if not ids:
+            raise ReportError(f"{folder}: no processed document, so no unit")
+        unit_id = ids[0]
+    return load_unit(unit_id, folder, table=table)
+
+
+def load_units_parameter(processed: str | Path | None, aliases: str | Path | None = None) -> list[Unit]:
+    """Every unit, for ``03_panel``."""
+    return load_units(resolve_processed(processed), aliases)
+
+
+# --- running and exporting --------------------------------------------------------------------
+
+def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], reports: Path, *, timeout: int,
+                   kernel_name: str | None) -> Path:
+    """Execute a template with papermill into ``reports/runs/<notebook>/<record_id>.ipynb``
+    (written under a temporary name, renamed on success; a failure is kept as ``.failed.ipynb``)."""
+    import papermill
+
+    validate_parameters(notebook, parameters)
+    template = template_path(notebook)
+    runs = Path(reports) / "runs" / notebook
+    runs.mkdir(parents=True, exist_ok=True)
+    record = runs / f"{record_id}.ipynb"
+    fd, tmp = tempfile.mkstemp(prefix=f".{record_id}.", suffix=".ipynb", dir=runs)
+    os.close(fd)
+    try:
+        papermill.execute_notebook(
+            str(template), tmp, parameters=parameters, kernel_name=kernel_name or DEFAULT_KERNEL,
+            execution_timeout=timeout, progress_bar=False, log_output=False, cwd=str(template.parent),
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no kernel log lines on stderr (cell errors come back through papermill)
+        )
+        os.replace(tmp, record)
+        return record
+    except Exception as exc:
+        failed = runs / f"{record_id}.failed.ipynb"
+        where = ""
+        if Path(tmp).is_file() and Path(tmp).stat().st_size:
+            os.replace(tmp, failed)
+            where = f"; the executed notebook is kept at {failed}"
+        ename = getattr(exc, "ename", None) or type(exc).__name__
+        evalue = getattr(exc, "evalue", None) or (str(exc).strip().splitlines() or [""])[-1]
+        raise ReportError(f"{notebook}.ipynb failed for {record_id!r}: {ename}: {evalue}{where}") from exc
+    finally:
+        if Path(tmp).exists():
+            os.unlink(tmp)
+
+
+def export_html(record: Path, target: Path, title: str) -> Path:
+    """Export an executed notebook to a self-contained HTML page (no input cells, no prompts)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(record), as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="classic", template_file=str(TEMPLATES / "page.html.j2"))
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"budgetlens": {"css": stylesheet(), "title": title}})
+    return atomic_write_text(target, body)
+
+
+def stylesheet() -> str:
+    """The pages' CSS (inlined into every page)."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def run_document_notebook(source_doc_id: str, processed: Path, reports: Path, *, timeout: int = 600,
+                          kernel_name: str | None = None) -> Path:
+    """Run ``01_document.ipynb`` for one processed document and export
+    ``reports/documents/<source_doc_id>.html`` (run record ``reports/runs/01_document/<id>.ipynb``).
+
+    Raises :class:`budgetlens.units.UnknownDocumentError` before starting a kernel when the
+    catalogue does not list ``source_doc_id``, and :class:`ReportError` when the run fails.
+    """
+    folder = resolve_processed(processed)
+    require_document(source_doc_id, folder)
+    record = _run_to_record(DOCUMENT_NOTEBOOK, source_doc_id,
+                            {"source_doc_id": source_doc_id, "processed": str(folder)}, Path(reports),
+                            timeout=timeout, kernel_name=kernel_name)
+    doc = UnitDocument.load(folder, source_doc_id)
+    return export_html(record, Path(reports) / "documents" / f"{source_doc_id}.html",
+                       f"{prose.source_file(doc)} · {doc.unit} {doc.label}")
+
+
+def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: int = 600,
+                      kernel_name: str | None = None) -> Path:
+    """Run ``02_unit_report.ipynb`` for one unit and export ``reports/units/<unit_id>.html``
+    (run record ``reports/runs/02_unit_report/<unit_id>.ipynb``).
+
+    Raises :class:`budgetlens.units.UnknownUnitError` before starting a kernel when no document
+    belongs to ``unit_id``, and :class:`ReportError` when the run fails.
+    """
+    folder = resolve_processed(processed)
+    aliases = find_aliases_csv(folder, _catalog_paths(folder))
+    unit = load_unit(unit_id, folder, aliases)
+    params = {"unit_id": unit_id, "processed": str(folder), "aliases": str(aliases) if aliases else ""}
+    record = _run_to_record(UNIT_NOTEBOOK, unit_id, params, Path(reports), timeout=timeout, kernel_name=kernel_name)
+    return export_html(record, Path(reports) / "units" / f"{unit_id}.html", f"{unit.name} · 预决算分析")
+
+
+def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None) -> Path:
+    """Run ``03_panel.ipynb`` over every unit and export ``reports/panel.html``
+    (run record ``reports/runs/03_panel/panel.ipynb``)."""
+    folder = resolve_processed(processed)
+    aliases = find_aliases_csv(folder, _catalog_paths(folder))
+    params = {"processed": str(folder), "aliases": str(aliases) if aliases else ""}
+    record = _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name)
+    return export_html(record, Path(reports) / "panel.html", "各单位对比")
+
+
+def _catalog_paths(folder: Path) -> list[str]:
+    from .store import read_catalog
+
+    catalog = read_catalog(folder)
+    return [str(p) for p in catalog["path"].dropna()] if "path" in catalog else []
+
+
+def build_all(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None) -> list[Path]:
+    """Every unit page, the panel and the index, serially (what ``budgetlens report`` runs);
+    returns the pages written, the index last. ``timeout``/``kernel_name`` as for the run functions."""
+    folder = resolve_processed(processed)
+    table = unit_table(folder, find_aliases_csv(folder, _catalog_paths(folder)))
+    written = [run_unit_notebook(u, folder, Path(reports), timeout=timeout, kernel_name=kernel_name)
+               for u in unit_ids(table)]
+    written.append(run_panel_notebook(folder, Path(reports), timeout=timeout, kernel_name=kernel_name))
+    written.append(write_index(folder, Path(reports)))
+    return written
+
+
+# --- pieces the notebooks display -------------------------------------------------------------
+
+def show(*parts: str) -> None:
+    """Display HTML fragments in a notebook as one output (nothing when all are empty)."""
+    text = "".join(p for p in parts if p)
+    if not text:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(text))
+
+
+def unit_href(unit_id: str, base: str = "units/") -> str:
+    """The relative link to a unit page (the id percent-encoded: Chinese ids are fine)."""
+    return f"{base}{quote(unit_id)}.html"
+
+
+def nav(depth: int = 1) -> str:
+    up = "../" * depth
+    return (f'<nav class="crumbs"><a href="{up}index.html">总览</a> · '
+            f'<a href="{up}panel.html">各单位对比</a></nav>')
+
+
+def unit_header(unit: Unit) -> str:
+    """The title block of a unit page: name, id, years, documents, data-quality badge."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for d in unit.documents:
+        for k, v in metrics.findings_counts(d).items():
+            counts[k] += v
+    years = "、".join(str(y) for y in unit.years) or "—"
+    kinds = "、".join(dict.fromkeys(d.label for d in unit.documents))
+    return (f'<header class="page">{nav(1)}<h1>{html.escape(unit.name)}</h1>'
+            f'<p class="meta">单位编号 {html.escape(unit.unit_id)} · 年度 {years} · {len(unit.documents)}份文件'
+            f"（{html.escape(kinds)}） · {prose.badge(counts)}</p>"
+            f"{prose.unit_documents_table(unit)}</header>")
+
+
+def document_header(doc: UnitDocument) -> str:
+    src = doc.data.get("source", {})
+    return (f'<header class="page">{nav(1)}<h1>{html.escape(doc.unit)} · {html.escape(doc.label)}</h1>'
+            f'<p class="meta">{html.escape(prose.source_file(doc))} · sha256 {html.escape(str(src.get("sha256", ""))[:16])}… · '
+            f'原始金额单位 {html.escape(str(doc.data.get("document", {}).get("source_currency_unit", "")))} · '
+            f"{prose.badge(metrics.findings_counts(doc))}</p></header>")
+
+
+def panel_header(units: list[Unit]) -> str:
+    docs = sum(len(u.documents) for u in units)
+    years = sorted({y for u in units for y in u.years})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
+    return (f'<header class="page"><nav class="crumbs"><a href="index.html">总览</a></nav>'
+            f"<h1>各单位对比</h1><p class=\"meta\">{len(units)}个单位 · {docs}份文件 · 年度 {span}</p></header>")
+
+
+def summary_text(doc: Any, yoy: Any = None) -> str:
+    """Plain-text key figures and changes of a document (what the notebooks' checked cells print)."""
+    lines = [f"{doc.unit if hasattr(doc, 'unit') else ''} {getattr(doc, 'label', '')}".strip()]
+    kf = metrics.key_figures(doc)
+    for key in ("grand_total", "revenue_total", "expenditure_total", "basic_expenditure", "project_expenditure",
+                "personnel_expenditure", "public_expenditure", "three_public_total", "office_operation"):
+        if kf.get(key) is not None:
+            lines.append(f"{prose.label(key)} {prose.value(key, kf[key])}")
+    for key in ("basic_share", "project_share", "personnel_share", "public_share", "fiscal_dependency",
+                "staff_control_rate"):
+        if kf.get(key) is not None:
+            lines.append(f"{prose.label(key)} {prose.percent(kf[key])}")
+    if yoy is not None and len(yoy):
+        for r in yoy.itertuples():
+            code = r.code if isinstance(r.code, str) else None
+            ch = metrics.Change(r.current, r.previous, r.change, None if r.change_pct != r.change_pct else r.change_pct)
+            lines.append(f"{prose.label(r.key, code)}：{prose.change_clause(ch)}")
+    return "\n".join(lines)
+
+
+def canonical_tables(doc: UnitDocument) -> str:
+    """Every standard table of a document (not the project forms) as a collapsible rows × measures table."""
+    parts = []
+    seen = set()
+    for t in doc.data.get("tables") or []:
+        tid = t.get("id")
+        if not tid or tid in seen or tid.startswith("project"):
+            continue
+        seen.add(tid)
+        body = prose.canonical_table(doc.tables, tid)
+        if body:
+            parts.append(f"<details><summary>{html.escape(prose.table_title(doc, tid))}</summary>{body}</details>")
+    return "".join(parts)
+
+
+def panel_text(frame: Any) -> str:
+    """Plain-text lines per unit: lead document, expenditure, basic share (the panel's checked cell)."""
+    lines = []
+    for r in frame[frame["latest"]].itertuples():
+        lines.append(f"{r.unit_name} {r.year}{prose.KIND_WORDS.get(r.kind, r.kind)} "
+                     f"本年支出 {prose.amount(r.expenditure_total)} 基本支出占比 {prose.percent(r.basic_share)}")
+    return "\n".join(lines)
+
+
+def with_projects(documents: Iterable[Any]) -> list[Any]:
+    """The documents that list projects (finals with 自评表, performance forms, budgets with 目标表)."""
+    return [d for d in documents if metrics.contract(d).get("projects")]
+
+
+def execution_section(unit: Unit, notes: prose.Notes) -> str:
+    """Budget against final for every year the unit published both (text, table, chart)."""
+    from . import charts
+
+    pairs = metrics.budget_final_pairs(unit.documents)
+    if not pairs:
+        return ("<p>本单位没有同一年度的预算和决算同时在册，无法计算预算执行率和结构偏差（PEFA PI-2）；"
+                "决算文件自身的执行说明见上文。</p>")
+    parts = []
+    for budget, final in pairs:
+        parts.append(f"<h3>{metrics.doc_year(final)}年度</h3>")
+        parts.append(prose.execution(budget, final, notes))
+        parts.append(prose.execution_table(budget, final))
+        parts.append(charts.to_html(charts.execution_by_class(budget, final), "按功能分类的预算执行率"))
+    return "".join(parts)
+
+
+def git_commit(start: Path | None = None) -> str | None:
+    """The commit of the project's checkout, read from ``.git`` (no git command); None outside one."""
+    here = (start or PROJECT_ROOT).resolve()
+    for folder in [here, *here.parents]:
+        git = folder / ".git"
+        if git.is_file():  # a worktree: "gitdir: …"
+            text = git.read_text(encoding="utf-8").strip()
+            if text.startswith("gitdir:"):
+                git = (folder / text.split(":", 1)[1].strip()).resolve()
+        if not git.is_dir():
+            continue
+        try:
+            head = (git / "HEAD").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not head.startswith("ref:"):
+            return head or None
+        ref = head.split(":", 1)[1].strip()
+        for base in (git, _common_dir(git)):
+            ref_file = base / ref
+            if ref_file.is_file():
+                return ref_file.read_text(encoding="utf-8").strip() or None
+            packed = base / "packed-refs"
+            if packed.is_file():
+                for line in packed.read_text(encoding="utf-8").splitlines():
+                    if line.endswith(" " + ref):
+                        return line.split(" ", 1)[0]
+        return None
+    return None
+
+
+def _common_dir(git: Path) -> Path:
+    common = git / "commondir"
+    if common.is_file():
+        return (git / common.read_text(encoding="utf-8").strip()).resolve()
+    return git
+
+
+def provenance(documents: Iterable[Any]) -> str:
+    """The closing provenance block: source files with sha256, budgetlens version, git commit, date."""
+    rows = []
+    for d in documents:
+        data = metrics.contract(d)
+        files = data.get("source", {}).get("files") or [data.get("source", {})]
+        for f in files:
+            rows.append("<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>".format(
+                html.escape(str(f.get("path", ""))), html.escape(f"{data.get('document', {}).get('unit', '')} "
+                                                                  f"{data.get('document', {}).get('year', '')}"
+                                                                  f"{KIND_LABELS.get(data.get('document', {}).get('kind'), '')}"),
+                html.escape(str(f.get("sha256", "")))))
+    commit = git_commit()
+    when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    meta = (f"budgetlens {html.escape(__version__)} · git commit {html.escape(commit[:12]) if commit else '（非 git 检出）'}"
+            f" · Python {platform.python_version()} · 生成于 {when}")
+    table = ('<table class="data provenance-files"><thead><tr><th>源文件</th><th>文件</th><th>sha256</th></tr></thead>'
+             f"<tbody>{''.join(rows)}</tbody></table>") if rows else ""
+    return (f'<section class="provenance"><h2>数据来源与生成信息</h2>{table}<p class="meta">{meta}</p>'
+            "<p class=\"meta\">所有金额单位为万元（以元列示的报表已除以10,000）。数字后的上标注明其所在报表、行次及源文件行号；"
+            "校验规则与口径见 budgetlens 文档。</p></section>")
+
+
+# --- the index page ---------------------------------------------------------------------------
+
+def index_rows(units: list[Unit]) -> list[dict[str, Any]]:
+    """What the index lists per unit: name, link, years, documents, lead figures, change, badge."""
+    rows = []
+    for u in units:
+        lead = u.latest
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for d in u.documents:
+            for k, v in metrics.findings_counts(d).items():
+                counts[k] += v
+        key, total = metrics.headline_total(lead) if lead is not None else (None, None)
+        prev = metrics.previous_document(u.documents, lead) if lead is not None else None
+        yoy = metrics.yoy_table(lead, prev) if lead is not None else None
+        preferred = [key, "grand_total", "revenue_total", "expenditure_total", "budget_executed"]
+        if yoy is not None and len(yoy):
+            preferred += [k for k in yoy["key"] if k != "class"]
+        change_key = next((k for k in preferred if k and metrics.yoy_value(yoy, k) is not None), None)
+        change = metrics.yoy_value(yoy, change_key) if change_key else None
+        st = metrics.expenditure_structure(lead) if lead is not None else {}
+        rows.append({
+            "unit_id": u.unit_id, "name": u.name, "href": unit_href(u.unit_id),
+            "years": "、".join(str(y) for y in u.years) or "—",
+            "documents": "、".join(dict.fromkeys(d.label for d in u.documents)),
+            "lead": lead.label if lead is not None else "—", "several": len(u.documents) > 1,
+            "total_label": prose.label(key) if key else "—",
+            "total": prose.amount(total) if total is not None else "—",
+            "change": f"{prose.label(change_key)}{prose.change_clause(change)}" if change else "—",
+            "basic_share": prose.percent(st.get("basic_share")),
+            "fiscal_dependency": prose.percent(metrics.fiscal_dependency(lead)) if lead is not None else "—",
+            "badge": prose.badge(counts), "errors": counts["error"], "warnings": counts["warning"],
+        })
+    return rows
+
+
+def write_index(processed: Path, reports: Path) -> Path:
+    """Write ``reports/index.html``: every unit with its key figures, years and a data-quality
+    badge (from the findings counts), linking ``units/<unit_id>.html`` and ``panel.html``."""
+    import jinja2
+
+    folder = resolve_processed(processed)
+    units = load_units(folder, find_aliases_csv(folder, _catalog_paths(folder)))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    page = env.get_template("index.html.j2").render(
+        css=stylesheet(), rows=index_rows(units), units=len(units),
+        documents=sum(len(u.documents) for u in units),
+        provenance=provenance([d for u in units for d in u.documents]),
+    )
+    return atomic_write_text(Path(reports) / "index.html", page)
+
