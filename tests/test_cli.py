@@ -61,3 +61,18 @@ def test_bad_inputs_give_one_line_each_and_the_batch_goes_on(tmp_path):
     assert any("prose.txt: not a budget" in e for e in errors)
     assert any("missing.txt: file not found" in e for e in errors)
     assert (tmp_path / "out" / "000_2dcbd3ad2c52b1d0" / "document.json").exists()
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    """Atomic writes go through a temporary file; the result still gets the usual permissions."""
+    import os
+    import stat
+
+    from budgetlens.fsutil import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_write_text(tmp_path / "page.html", "<p>x</p>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044
