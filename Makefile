@@ -31,12 +31,10 @@ fonts:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-wqy-microhei fontconfig >/dev/null; \
 	else echo "warning: no CJK font found and no apt-get; charts will lack Chinese glyphs" >&2; fi
 
-## report: extract every report in data/raw, then the notebooks and the HTML reports
+## report: extract every report in data/raw, then the notebooks and the HTML reports (incremental)
 report: install fonts
-	$(VENV)/bin/budgetlens extract $(RAW) --out $(PROCESSED)
-	@if $(VENV)/bin/budgetlens --help | grep -q "^  batch"; then \
-	  $(VENV)/bin/budgetlens batch $(RAW) --processed $(PROCESSED) --reports $(REPORTS); \
-	else $(VENV)/bin/budgetlens report --processed $(PROCESSED) --reports $(REPORTS); fi
+	$(VENV)/bin/budgetlens batch $(RAW) --processed $(PROCESSED) --reports $(REPORTS)
+	@echo "open $(REPORTS)/index.html"
 
 ## test: the whole test suite (unit tests, corpus tests, nbval over the notebooks)
 test: install fonts
@@ -54,4 +52,5 @@ lint: install
 	$(VENV)/bin/ruff check lib tests benchmarks
 
 clean:
-	rm -rf $(PROCESSED)/* $(REPORTS)/units $(REPORTS)/runs $(REPORTS)/documents $(REPORTS)/*.html .pytest_cache
+	rm -rf $(PROCESSED)/* $(REPORTS)/units $(REPORTS)/runs $(REPORTS)/documents $(REPORTS)/*.html \
+	  $(REPORTS)/run_manifest.json $(REPORTS)/.batch-logs .pytest_cache

@@ -174,5 +174,97 @@ def synth(units: int, years: str, out: Path, pdf: bool, faults: float, seed: int
     click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
+@main.command()
+@click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
+              help="The processed folder (`budgetlens extract … --out`).")
+@click.option("--reports", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Where the HTML pages and the executed notebooks (reports/runs/) go.")
+@click.option("--unit", "unit_ids", multiple=True, help="Only this unit's page (repeatable), plus the index.")
+@click.option("--documents", is_flag=True, help="Also one page per document (notebooks/01_document.ipynb).")
+@click.option("--timeout", type=int, default=600, show_default=True, help="Seconds a notebook cell may run.")
+@click.option("--kernel", "kernel_name", default=None, help="Jupyter kernel (default: this Python).")
+def report(processed: Path, reports: Path, unit_ids: tuple[str, ...], documents: bool, timeout: int,
+           kernel_name: str | None) -> None:
+    """HTML reports: a page per unit, the panel and the index (papermill + nbconvert)."""
+    from . import report as reporting
+    from .units import ProcessedDataError, UnknownDocumentError, UnknownUnitError
+
+    try:
+        if unit_ids:
+            written = [reporting.run_unit_notebook(u, processed, reports, timeout=timeout, kernel_name=kernel_name)
+                       for u in unit_ids]
+            written.append(reporting.write_index(processed, reports))
+        else:
+            written = reporting.build_all(processed, reports, timeout=timeout, kernel_name=kernel_name)
+        if documents:
+            from .store import read_catalog
+
+            for doc_id in read_catalog(reporting.resolve_processed(processed))["doc_id"]:
+                written.append(reporting.run_document_notebook(str(doc_id), processed, reports, timeout=timeout,
+                                                               kernel_name=kernel_name))
+    except (reporting.ReportError, reporting.ParameterError, UnknownUnitError, UnknownDocumentError,
+            ProcessedDataError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILURES)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"index: {Path(reports) / 'index.html'}")
+
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
+              help="Where the documents go.")
+@click.option("--reports", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Where the pages and run_manifest.json go.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds a notebook cell (or a document) may take; its worker is stopped 30 s later.")
+@click.option("--retry-failed", is_flag=True, help="Rerun only the failures of the last run manifest.")
+@click.option("--scheduler", metavar="ADDRESS", help="Send the work to a dask.distributed scheduler (tcp://host:8786).")
+@click.option("--kernel", "kernel_name", help="Jupyter kernel for the notebooks (default: python3).")
+@click.option("--fresh-kernels", is_flag=True, help="A new kernel for every notebook (default: one reused per worker).")
+@click.option("--documents", "document_notebooks", is_flag=True, help="Also a page per document (01_document).")
+@click.option("--no-notebooks", is_flag=True, help="Extract only.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+def batch(inputs: tuple[Path, ...], jobs: int | None, processed: Path, reports: Path, timeout: float,
+          retry_failed: bool, scheduler: str | None, kernel_name: str | None, fresh_kernels: bool,
+          document_notebooks: bool, no_notebooks: bool, quiet: bool) -> None:
+    """Everything, in parallel and incrementally: extract every report (default data/raw), then the unit
+    notebooks, the panel and the index. A rerun redoes only what changed; failures are listed in
+    REPORTS/run_manifest.json and the others go on (exit code 1 if any failed)."""
+    from .batch import run_batch
+
+    try:
+        manifest = run_batch(list(inputs) or [Path("data/raw")], processed=processed, reports=reports, jobs=jobs,
+                             timeout=timeout, retry_failed=retry_failed, scheduler=scheduler,
+                             kernel_name=kernel_name, progress=not quiet, warm_kernels=not fresh_kernels,
+                             document_notebooks=document_notebooks, run_notebooks=not no_notebooks)
+    except KeyboardInterrupt:
+        click.echo("interrupted; what was finished is recorded in the manifest", err=True)
+        sys.exit(130)
+    except OSError as exc:  # e.g. a scheduler that cannot be reached, an output folder that cannot be written
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILURES)
+    for name, stage in manifest["stages"].items():
+        parts = [f"{stage.get(k)} {k.replace('_', ' ')}" for k in ("ran", "paired", "up_to_date", "failed", "carried")
+                 if stage.get(k)]
+        total = f"{stage['total']} · " if stage.get("total") is not None else ""
+        skipped = f" ({stage['skipped']})" if isinstance(stage.get("skipped"), str) else ""
+        click.echo(f"{name:<10} {total}{', '.join(parts) or 'nothing to do'}{skipped}  [{stage['seconds']:.1f} s]")
+    for item in manifest["skipped"]:
+        click.echo(f"skipped: {item['file']}: {item['reason']}", err=True)
+    for f in manifest["failures"]:
+        again = " (from an earlier run; --retry-failed to try again)" if f.get("carried") else ""
+        click.echo(f"failed [{f['stage']}] {f['file']}: {f['reason']}{again}", err=True)
+    counts = manifest["counts"]
+    click.echo(f"{counts['produced']} produced, {counts['up_to_date']} up to date, {counts['failed']} failed "
+               f"in {manifest['seconds']:.1f} s on {manifest['executor']}; "
+               f"kernel launch failures: {manifest['kernel_failures']}; manifest: {Path(reports) / 'run_manifest.json'}")
+    if manifest["failures"]:
+        sys.exit(EXIT_FAILURES)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
