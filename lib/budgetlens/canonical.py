@@ -295,6 +295,12 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                             parsed[a][4] = {blocks[a][-1].measure or "total": first_value}
                             parsed[b][4] = {}
                         break
+        # A 合计 label spanning a side-by-side row totals every block of it (收入 | 支出 合计 rows).
+        head = parsed[0][2] if parsed else ""
+        if head and TOTAL_RE.match(normalise_label(head)):
+            for p in parsed[1:]:
+                if not p[1] and not p[2] and p[4]:
+                    p[2], p[3] = head, head
         if len(blocks) == 1:
             sec, code, name, label, values = parsed[0]
             if not values and not code and name and SUBHEAD_RE.match(label or "") and not TOTAL_RE.match(name):

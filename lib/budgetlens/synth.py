@@ -1233,7 +1233,8 @@ def _final_tables(u: Unit, f: Figures, rng: random.Random) -> list[Table]:
     rows.append(Row(["(二) 单价100万元(含)以上设备(不含车辆)", "17", ""]))
     T.append(Table("statistics", "部门决算公开相关信息统计表", "公开10表",
                    _tpre("部门决算公开相关信息统计表", "公开10表", u, y, "### ", who="单位名称"),
-                   [], rows, post=["注：本表反映部门本年度政府采购、机关运行经费和国有资产占用情况。"]))
+                   [], rows, post=["注：本表反映部门本年度政府采购、机关运行经费和国有资产占用情况。"]
+                   + ([] if (g + e_ + s) or (office and u.utype != "事业单位") or veh else ["说明：本表无数据"])))
     return T
 
 
@@ -1876,7 +1877,7 @@ def _budget_narrative(u: Unit, f: Figures, prev: Figures, rng: random.Random) ->
                 f";特定目标类项目{len(spec)}个,涉及项目金额", Amt(sum(x.amount for x in spec), "projects.specific"), "。"]
         p(segs, sec)
         B.append(Lines(["(项目绩效目标表公开情况见附件)", ""]))
-        for x in f.projects[:4]:
+        for x in f.projects:  # one form per project the narrative counts (a clean document)
             B.append(Lines(_target_form(u, x, y, rng)))
     else:
         B.append(Lines([f"{y}年{nm}无纳入绩效目标管理的二级项目。", ""]))

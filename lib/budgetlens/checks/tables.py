@@ -212,6 +212,9 @@ def table_total(ctx: Context, t: CanonicalTable | None, measure: str = "total") 
     if table_is_empty(t):
         return 0.0, None
     rows = ctx.rows(t)
+    spent = [r for r in rows if r.section == "expenditure"]
+    if spent and len(spent) < len(rows):  # a 收入 | 支出 table (国有资本经营预算收支表): its 支出 total
+        rows = spent
     tr = total_row(ctx, t, rows)
     if tr is not None:
         return tr.values.get(measure, 0.0 if tr.values else None), tr

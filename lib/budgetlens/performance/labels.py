@@ -103,7 +103,8 @@ UNIT_STATEMENTS: list[tuple[str, re.Pattern[str]]] = [
 
 # Narrative counts of the forms a document attaches.
 COUNT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("self_evaluation", re.compile(r"项目[^。；\d]{0,8}?自评[^。；\d]{0,12}?(\d+)\s*个")),
+    # "二级项目绩效自评个数6个" — not "项目自评等级为“优”，1个" (a grade tally after a comma).
+    ("self_evaluation", re.compile(r"项目[^。；\d，,]{0,8}?自评[^。；\d，,等]{0,12}?(\d+)\s*个")),
     ("self_evaluation", re.compile(r"自评[^。；\d]{0,6}?涵盖[^。；\d]{0,8}?项目\s*(\d+)\s*个")),
     ("self_evaluation", re.compile(r"绩效自评(?:表)?\s*(\d+)\s*(?:个|张|份)")),
     ("target", re.compile(r"公开[^。；\d]{0,8}?绩效目标(?:表)?\s*(\d+)\s*(?:个|张|份)")),
