@@ -283,3 +283,17 @@ def test_format_findings(checked):
     objs = [Finding("x.y", "warning", "消息", {"lines": [3]})]
     assert "【警告】" in format_findings(objs) and "第3行" in format_findings(objs)
     assert "未发现问题" in format_findings([])
+
+
+def test_count_times_amount_in_project_forms(tmp_path):
+    """Seed 004's target form: 目标10户, 每户10万元, 共计120万元 — 10 × 10 is 100, not 120."""
+    from budgetlens.extract import extract
+
+    seed = RAW / "004_f2bc4dd2dc88ab43.txt"
+    found = [f for f in extract(seed).findings if f["rule"] == "narrative.count_times_amount"]
+    assert len(found) == 1 and found[0]["severity"] == "warning"
+    assert "10户" in found[0]["message"] and "120万元" in found[0]["message"]
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(seed.read_text(encoding="utf-8").replace("奖励资金共计120万元", "奖励资金共计100万元")
+                     .replace("奖励金预算金额共计120万元", "奖励金预算金额共计100万元"), encoding="utf-8")
+    assert not [f for f in extract(fixed).findings if f["rule"] == "narrative.count_times_amount"]

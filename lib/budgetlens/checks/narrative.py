@@ -1080,3 +1080,40 @@ def project_funds(ctx: Context) -> Iterator[Issue]:
                 yield Issue(f"说明称“{m.group(0)}”，所附{len(projects)}张项目表{listed}，均不相符",
                             evidence(tables=[projects[0].get("kind", "")], values=[v, *sums.values()], lines=[s.line],
                                      text=s.text[:160]))
+
+
+# --- count × unit amount = total ----------------------------------------------------------------------
+
+MEASURE_WORDS = "户家个人次场批项所名"
+COUNT_WORD_RE = re.compile(r"(?<![\d.])(\d+)\s*([" + MEASURE_WORDS + r"])(?![\u4e00-\u9fff]{0,2}[万元])")
+PER_UNIT_RE = re.compile(r"每([" + MEASURE_WORDS + r"])[\u4e00-\u9fff]{0,4}?(?:奖励|补助|补贴|支持|资助)?[^，。；,;\d]{0,6}?"
+                         r"(\d+(?:\.\d+)?)\s*(万元|元)")
+GRAND_RE = re.compile(r"(?:共计|合计|总计|总额为?)[^，。；,;\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")
+
+
+@rule("narrative.count_times_amount", "warning", "“N户……每户X万元……共计Y万元”中 N×X = Y")
+def count_times_amount(ctx: Context) -> Iterator[Issue]:
+    """A sentence that gives a count, an amount each and a total (project forms often do): N × X = Y.
+
+    Only sentences with exactly one count, one amount each (for the same measure word) and one
+    total are checked, so nothing is guessed."""
+    seen: set[tuple[int, float, float]] = set()
+    for u in text_units(ctx):
+        text = u.text
+        per = {(m.group(1), _wan(m.group(2), m.group(3)), m.group(2) + m.group(3)) for m in PER_UNIT_RE.finditer(text)}
+        if len({(w, v) for w, v, _ in per}) != 1:
+            continue
+        word, each, each_printed = next(iter(per))
+        counts = {int(m.group(1)) for m in COUNT_WORD_RE.finditer(text) if m.group(2) == word}
+        totals = {(_wan(m.group(1), m.group(2)), m.group(1) + m.group(2)) for m in GRAND_RE.finditer(text)}
+        if len(counts) != 1 or len({v for v, _ in totals}) != 1:
+            continue
+        n = next(iter(counts))
+        total, total_printed = next(iter(totals))
+        key = (n, each, total)
+        if key in seen or abs(n * each - total) < 0.005:
+            continue
+        seen.add(key)
+        yield Issue(f"说明中“{n}{word}……每{word}{each_printed}……共计{total_printed}”："
+                    f"{n}×{each_printed}={fmt_number(n * each)}万元，不是{total_printed}",
+                    evidence(values=[n, each, total, n * each], lines=[u.line], text=text[:200]))
