@@ -73,6 +73,7 @@ REAL = [
     (S003, "narrative.restated", [259.58, 259.98]),
     (S003, "cross.fiscal_vs_summary", [147.16, 152.16]),  # 财政拨款结转 5.00 missing from 表4
     (S004, "narrative.none_but_table", [0, 15.56]),  # "本单位无机关运行经费" vs 15.56
+    (S004, "narrative.count_times_amount", [10, 10, 120]),  # 目标10户 × 每户10万元 ≠ 共计120万元
     (S001, "narrative.items_sum", [526.64, 526.80]),
     (S001, "narrative.items_sum", [510.63, 510.47]),
     (S001, "narrative.arithmetic", [756.7, 756.1]),
@@ -92,10 +93,10 @@ def test_missing_gov_fund_table_of_003(checked):
     assert "政府性基金" in f[0]["message"] and 30 in f[0]["evidence"]["lines"]  # the 目录 names it
 
 
-# Hand-read inconsistencies no rule sees: 001 #6 (印刷费4.5万元 inside a project form's prose vs its 4.08),
-# 004 #2 (10户×10万元 ≠ 120万元 in a target form's prose). (001 #3, 2019 figures in a 2020 evaluation, is
-# matched only through the related "本年预算收入526.64万元 ≠ 510.63" finding.)
-KNOWN_GAPS = {(S001, 6), (S004, 2)}
+# Hand-read inconsistencies no rule sees: 001 #6 (印刷费4.5万元 inside a project form's prose vs its 4.08).
+# (001 #3, 2019 figures in a 2020 evaluation, is matched only through the related
+# "本年预算收入526.64万元 ≠ 510.63" finding.)
+KNOWN_GAPS = {(S001, 6)}
 
 
 def test_every_hand_read_inconsistency_is_reported_but_the_known_gaps(checked):
