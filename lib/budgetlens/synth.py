@@ -466,6 +466,17 @@ FAULT_RULES = {
     "missing_table": "completeness.missing_table",
 }
 
+# Rules a fault of each kind also trips by construction, besides its own: a flipped 增加/减少 makes
+# the stated percentage wrong too; a changed 公用经费 can fall below 机关运行经费; a changed class
+# total disagrees with the summary table; a changed narrative figure breaks its percentage or a
+# restatement of it in the same sentence.
+KNOWN_KNOCK_ON = {
+    "narrative_direction": ("narrative.percent",),
+    "basic_vs_detail": ("cross.office_vs_public",),
+    "total_sum": ("cross.summary_vs_detail",),
+    "narrative_amount": ("narrative.percent", "narrative.restated"),
+}
+
 # --------------------------------------------------------------------------- document model
 
 
@@ -2284,6 +2295,7 @@ def generate_corpus(out_dir, units: int, years: list[int], *, pdf: bool = False,
                         res = _inject(fk, kind, blocks, frng)
                         if res:
                             fault = {"kind": fk, "rule": FAULT_RULES[fk], **res}
+                            fault["may_also"] = sorted(set(fault.get("may_also", [])) | set(KNOWN_KNOCK_ON.get(fk, ())))
                             break
                 text = _render(blocks)
                 if fault:
