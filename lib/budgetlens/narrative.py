@@ -169,7 +169,13 @@ def _subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]
     h = normalise_label(heading)
     heading_words = tuple(w for w in _registry().get("heading_subjects", {}) if w in h)
     pattern, keys = _subject_pattern(heading_words)
-    return [(m.start(), m.end(), m.group(0), keys[m.group(0)]) for m in pattern.finditer(n)]
+    weak = set(_registry().get("weak_subjects", ()))
+    out: list[tuple[int, int, str, str]] = []
+    for m in pattern.finditer(n):
+        if m.group(0) in weak and out and out[-1][1] == m.start():
+            continue  # "机关运行经费支出预算3,348.98万元": the figure is still the 机关运行经费's
+        out.append((m.start(), m.end(), m.group(0), keys[m.group(0)]))
+    return out
 
 
 @lru_cache(maxsize=1)
