@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import pandas as pd
 import yaml
 
 from .canonical import CanonicalTable
@@ -80,22 +79,51 @@ def tables_by_kind(tables: list[CanonicalTable]) -> dict[str, CanonicalTable]:
     return out
 
 
-def _row_match(frame: pd.DataFrame, aliases: list[str]) -> pd.DataFrame:
-    """Rows whose name is one of the aliases (exact first, then a long alias as a prefix)."""
-    names = [normalise_label(n) if isinstance(n, str) else "" for n in frame["name"]]
+@dataclass(frozen=True)
+class _Cell:
+    section: str
+    row: int
+    code: str | None
+    key: str  # normalised name
+    name: str
+    measure: str | None
+    value: float | None
+    line: int
+
+
+def _cells(table: CanonicalTable) -> list[_Cell]:
+    """The table's frame as plain records, once per table (lookups run many times per document)."""
+    cached = table.__dict__.get("_fact_cells")
+    if cached is None:
+        f = table.frame
+        cached = [
+            _Cell(section=str(sec) if isinstance(sec, str) else "", row=int(row),
+                  code=code if isinstance(code, str) else None,
+                  key=normalise_label(name) if isinstance(name, str) else "", name=name if isinstance(name, str) else "",
+                  measure=measure if isinstance(measure, str) else None,
+                  value=None if value is None or value != value else float(value), line=int(line))
+            for sec, row, code, name, measure, value, line in zip(
+                f["section"], f["row"], f["code"], f["name"], f["measure"], f["value"], f["line"], strict=True)
+        ]
+        table.__dict__["_fact_cells"] = cached
+    return cached
+
+
+def _row_match(cells: list[_Cell], aliases: list[str]) -> list[_Cell]:
+    """Cells of the rows whose name is one of the aliases (exact first, then a long alias as a prefix)."""
     for alias in aliases:
         a = normalise_label(alias)
-        idx = [i for i, n in enumerate(names) if n == a]
-        if idx:
-            return frame.iloc[idx]
+        hit = [c for c in cells if c.key == a]
+        if hit:
+            return hit
     for alias in aliases:
         a = normalise_label(alias)
         if len(a) < 4:
             continue
-        idx = [i for i, n in enumerate(names) if n.startswith(a)]
-        if idx:
-            return frame.iloc[idx]
-    return frame.iloc[0:0]
+        hit = [c for c in cells if c.key.startswith(a)]
+        if hit:
+            return hit
+    return []
 
 
 def _is_total_alias(alias: str) -> bool:
@@ -104,40 +132,45 @@ def _is_total_alias(alias: str) -> bool:
 
 def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None]:
     """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
-    f = table.frame
-    if not len(f):
+    cells = _cells(table)
+    if not cells:
         if table.empty and spec.get("zero_if_empty", True):
             return 0.0, {"table": table.id, "row": None, "line": table.line}
         return None, None
     sec = spec.get("section")
     if sec:
-        f = f[f["section"].fillna("").str.startswith(sec)]
-    if not len(f):
+        cells = [c for c in cells if c.section.startswith(sec)]
+    if not cells:
         return None, None
     rows = spec.get("rows", [])
     if rows == ["*"]:
-        hit = f
+        hit = cells
     else:
-        hit = _row_match(f, rows)
-        unlabelled = not f["name"].fillna("").astype(bool).any() and f["code"].isna().all()
-        if not len(hit) and unlabelled and f["row"].nunique() == 1 and any(_is_total_alias(r) for r in rows):
-            hit = f  # a one-row table printing only its totals (合计 | 基本支出 | 项目支出 …)
-    if not len(hit):
+        hit = _row_match(cells, rows)
+        unlabelled = not any(c.key or c.code for c in cells)
+        if not hit and unlabelled and len({c.row for c in cells}) == 1 and any(_is_total_alias(r) for r in rows):
+            hit = cells  # a one-row table printing only its totals (合计 | 基本支出 | 项目支出 …)
+    if not hit:
         return None, None
     measure = spec.get("measure")
-    first_row = hit["row"].iloc[0]
     if not spec.get("sum"):
-        hit = hit[hit["row"] == first_row]
-    vals = hit[hit["measure"] == measure] if measure else hit[hit["measure"].notna()]
-    if measure is None and len(vals):
-        # A label/amount row: its first amount (the 金额/预算数 column).
-        vals = vals.groupby("row", sort=False).head(1)
-    evidence = {"table": table.id, "row": str(hit["name"].iloc[0]), "line": int(hit["line"].iloc[0])}
-    values = vals["value"].dropna()
-    if len(values):
-        return float(values.sum()), evidence
+        hit = [c for c in hit if c.row == hit[0].row]
+    if measure:
+        vals = [c for c in hit if c.measure == measure]
+    else:
+        # A label/amount row: its first amount (the 金额/预算数 column), per row.
+        seen: set[int] = set()
+        vals = []
+        for c in hit:
+            if c.measure is not None and c.row not in seen:
+                seen.add(c.row)
+                vals.append(c)
+    evidence = {"table": table.id, "row": hit[0].name, "line": hit[0].line}
+    values = [c.value for c in vals if c.value is not None]
+    if values:
+        return float(sum(values)), evidence
     # The row is printed but blank: the table says there is none.
-    if measure and measure not in set(table.frame["measure"].dropna()):
+    if measure and measure not in {c.measure for c in _cells(table)}:
         return None, None
     return 0.0, evidence
 
