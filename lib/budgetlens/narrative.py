@@ -15,6 +15,7 @@ from importlib import resources
 import yaml
 
 from .document import Document
+from .numbers import to_wan
 from .registry import normalise_label
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
@@ -114,11 +115,7 @@ def _to_wan(number: str, unit: str) -> float | None:
         v = float(number.replace(",", "").replace("，", ""))
     except ValueError:
         return None
-    if unit == "元":
-        return round(v / 10000.0, 6)
-    if unit == "亿元":
-        return round(v * 10000.0, 6)
-    return v
+    return to_wan(v, unit)
 
 
 def sentences(doc: Document) -> list[Sentence]:

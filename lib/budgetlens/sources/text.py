@@ -26,24 +26,16 @@ def decode_bytes(data: bytes, path: str) -> str:
     sample = data[:4096]
     if sample.count(b"\x00") > len(sample) // 8:
         # UTF-16 without BOM has a NUL in every other byte of ASCII text.
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _looks_like_text(text):
-                return text
+        text = _first_decoding(data, ("utf-16-le", "utf-16-be"))
+        if text is not None:
+            return text
         raise SourceError(path, "binary file, not a text extraction of a report")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     if controls > len(sample) // 50:
         raise SourceError(path, "binary file, not a text extraction of a report")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
+    text = _first_decoding(data, ("utf-8", "gb18030"))
+    if text is not None:
+        return text
     try:
         from charset_normalizer import from_bytes
 
@@ -53,6 +45,18 @@ def decode_bytes(data: bytes, path: str) -> str:
     if best is not None and _looks_like_text(str(best)):
         return str(best)
     raise SourceError(path, "unknown text encoding (tried UTF-8, UTF-16, GB18030)")
+
+
+def _first_decoding(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    """The first decoding that succeeds and reads as text."""
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    return None
 
 
 def _looks_like_text(text: str) -> bool:
