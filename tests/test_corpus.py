@@ -72,7 +72,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     },
     "18_js-jianchayuan_2017_budget": {
         "function_totals.204",
-        "prior_year.grand_total",
     },
     "24_js-renda-bgt_2017_budget": {
         "facts.carryover_begin",

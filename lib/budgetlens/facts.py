@@ -72,10 +72,12 @@ def fact_sources() -> dict[str, list[dict]]:
 
 
 def tables_by_kind(tables: list[CanonicalTable]) -> dict[str, CanonicalTable]:
-    """First table of each kind (later duplicates are project forms and the like)."""
+    """The first table of each kind that prints figures (else the first of that kind): a 目录 line
+    read as a title, or an empty 上年结转 variant, must not hide the table itself."""
     out: dict[str, CanonicalTable] = {}
     for t in tables:
-        out.setdefault(t.id, t)
+        if t.id not in out or (out[t.id].empty and not t.empty):
+            out[t.id] = t
     return out
 
 

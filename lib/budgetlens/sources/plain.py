@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 from ..document import Block, Document, RawTable
 from ..numbers import parse_amount
+from ..recognize import LABEL_RE
 from ..registry import classify_title, measure_for_header, normalise_label, table_kind
 
 CODE_PARTS_RE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
 CODE_GLUED_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([\u4e00-\u9fff].*)$")
 TOC_RE = re.compile(r"[…\.·]{4,}|…{2,}")
+YEAR_ONLY_RE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
+SECTION_RE = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|名词解释|^目\s*录")
 NOTE_RE = re.compile(r"^(?:注|说明|备注|附注)\s*[:：\d]")
 PAGE_NO_RE = re.compile(r"^[-—─–\s]*\d{1,3}[-—─–\s]*$")
 CONTEXT_RE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]")
@@ -76,6 +79,9 @@ def segments(line: str) -> list[Segment]:
             segs.append(cur)
             i += 1
             continue
+        if re.fullmatch(r"(?:19|20)\d{2}", tok) and i + 1 < len(toks) and toks[i + 1].startswith(("年", "年度")):
+            tok = tok + toks[i + 1]  # "2023 年": a year, not an amount
+            i += 1
         if _is_amount_token(tok):
             if cur is None:
                 cur = Segment()
@@ -106,7 +112,7 @@ def _join(a: str, b: str) -> str:
 
 
 def _is_data_line(line: str) -> bool:
-    toks = _tokens(line)
+    toks = _tokens(re.sub(r"((?:19|20)\d{2})\s*(年)", r"\1\2", line))  # a year is not an amount
     if not toks or "。" in line or "，" in line:
         return False
     if any(_is_amount_token(t) for t in toks):
@@ -172,10 +178,17 @@ def rebuild(doc: Document) -> Document:
             if PAGE_NO_RE.match(text):
                 i += 1
                 continue
-            if CONTEXT_RE.search(text) and not rows:
-                out.append(nb)
+            if not rows and (CONTEXT_RE.search(text) or LABEL_RE.match(re.sub(r"\s+", "", text))
+                             or YEAR_ONLY_RE.match(text)):
+                out.append(nb)  # label (公开01表), unit line, "2023年度": context for recognition
                 i += 1
                 continue
+            if not rows and re.match(r"^[栏行]\s*次", text):
+                header.append(text)  # 栏次 1 2 3 …: column numbers, part of the header
+                i += 1
+                continue
+            if SECTION_RE.match(text) and not _is_data_line(text):
+                break  # the next part of the report (第三部分 … 情况说明)
             if NOTE_RE.match(text) or "。" in text or (len(text) > 40 and "，" in text):
                 if rows or header:
                     trailer.append(nb)
@@ -233,8 +246,18 @@ def _side(seg: Segment, layout_groups: int) -> str:
     return "income"
 
 
+def _drop_line_numbers(rows: list[tuple[list[Segment], int]]) -> None:
+    """In a table with a 行次 column, a segment's first bare small integer is its line number."""
+    for row, _ in rows:
+        for seg in row:
+            if seg.amounts and re.fullmatch(r"\d{1,3}", seg.amounts[0]):
+                seg.amounts.pop(0)
+
+
 def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Segment], int]], page: int,
           line: int) -> RawTable:
+    if re.search(r"行\s*次|栏\s*次", " ".join(header)):
+        _drop_line_numbers(rows)
     if layout == "summary":
         return _summary_grid(header, rows, page, line)
     segs = [(s, ln) for row, ln in rows for s in row]
