@@ -196,3 +196,32 @@ def test_folder_run_pairs_the_volumes_of_split_publications(corpus_dir, tmp_path
         assert len(files) == 2 and "text" in files[0] and "tables" in files[1]
         assert doc["document"]["unit"] == "中共江苏省委办公厅"
         assert doc["facts"]["basic_expenditure"] > 0 and doc["prior_year"]
+
+
+def test_wanli_budgets_are_one_unit_with_changes_across_documents(corpus_dir, tmp_path):
+    """The three 万里街道 budgets (2023–2025) group into one unit, and each year's change is computed
+    from the previous year's document (not only from the narrative's own statements)."""
+    from budgetlens import metrics
+    from budgetlens.extract import extract
+    from budgetlens.store import read_document, write_catalog, write_document
+    from budgetlens.units import unit_table
+
+    names = ["08_sh-putuo-wanli-jiedao_2023_budget.txt", "09_sh-putuo-wanli-jiedao_2024_budget.txt",
+             "10_sh-putuo-wanli-jiedao_2025_budget.txt"]
+    for name in names:
+        write_document(extract(corpus_dir / name), tmp_path)
+    write_catalog(tmp_path)
+    units = unit_table(tmp_path)
+    assert units["unit_id"].nunique() == 1 and sorted(units["year"]) == [2023, 2024, 2025]
+    docs = {int(r.year): read_document(tmp_path / r.doc_id) for r in units.itertuples()}
+    expected = {int(json.loads(p.read_text(encoding="utf-8"))["document"]["year"]):
+                json.loads(p.read_text(encoding="utf-8"))["facts"]
+                for p in (EXPECTED / "corpus").glob("*wanli-jiedao_20*_budget.json")}
+    for year in (2024, 2025):
+        table = metrics.yoy_table(docs[year], docs[year - 1])
+        ch = metrics.yoy_value(table, "expenditure_total")
+        assert ch is not None
+        assert abs(ch.absolute - (expected[year]["expenditure_total"] - expected[year - 1]["expenditure_total"])) < 1e-4
+        assert table[table["key"] == "expenditure_total"]["basis"].iloc[0] == "document"
+        classes = table[table["key"] == "class"]
+        assert len(classes) >= 5
