@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .sources import SUPPORTED_SUFFIXES
 
+FOLDER_SUFFIXES = SUPPORTED_SUFFIXES - {".md"}
+
 # A publication in two volumes is named alike but for a volume word (文字说明/报表, text/tables).
 VOLUME_WORDS = re.compile(
     r"[-_ ]?(?:text|tables?|narrative|文字说明册?|说明|公开表册?|报表册?|表格|表册|公开表|文件)(?=[-_ .]|$)", re.I
@@ -21,7 +23,8 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("."):
+                # In a folder, only report-like files: notes such as README.md or SOURCES.md are not reports.
+                if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES and not f.name.startswith("."):
                     files.append(f)
         else:
             files.append(p)  # a missing file fails when read, and the others go on

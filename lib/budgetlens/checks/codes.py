@@ -27,7 +27,9 @@ def parent(ctx: Context) -> Iterator[Issue]:
         if not any(len(c) == 3 for c in codes):
             continue  # a table that lists 项 only (项目支出表 and the like)
         sections = {r.section for r in rows}
-        ordered = len(sections) == 1  # one block: printed order shows the tree
+        # One block, one code per printed row: only then does the printed order show the tree
+        # (side-by-side blocks interleave their codes row by row).
+        ordered = len(sections) == 1 and len({r.row for r in rows}) == len(rows)
         last: dict[int, Row] = {}
         orphans: dict[str, list[Row]] = {}
         for r in rows:

@@ -121,13 +121,24 @@ def total_sum(ctx: Context) -> Iterator[Issue]:
             if not tops:
                 continue
             skip = unreliable_measures(ctx, t)
-            for tot in total_rows(srows):
+            totals = total_rows(srows)
+            for tot in totals:
                 for m in _measures([tot, *tops]):
-                    if m in skip or _doubled(tot, tops, m):
+                    if m in skip or _doubled(tot, tops, m) or _parts_of_whole(totals, tops, m):
                         continue
                     issue = sum_issue(ctx, t, tot, m, tops, "各类")
                     if issue:
                         yield issue
+
+
+def _parts_of_whole(totals: list[Row], tops: list[Row], m: str) -> bool:
+    """Several 合计 rows (人员经费合计, 公用经费合计) that together make Σ类: each totals a part of the
+    table, not all its classes."""
+    if len(totals) < 2:
+        return False
+    s = sum(r.values.get(m, 0.0) for r in tops)
+    parts = sum(r.values.get(m, 0.0) for r in totals)
+    return abs(s - parts) <= 0.005 * (len(tops) + len(totals)) + 1e-6
 
 
 def _doubled(tot: Row, tops: list[Row], m: str) -> bool:
