@@ -160,7 +160,7 @@ def _subject_pattern(heading_words: tuple[str, ...]) -> tuple[re.Pattern, dict[s
     return re.compile("|".join(re.escape(w) for w in ordered)), words
 
 
-def _subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]:
+def subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]:
     """(start, end, word, key) of subject words, longest match first, non-overlapping."""
     n = text.translate(_QUOTE_MAP)
     h = normalise_label(heading)
@@ -239,7 +239,7 @@ def read_narrative(doc: Document) -> Narrative:
 
 def _read_sentence(s: Sentence, nar: Narrative) -> None:
     text = s.text.replace(" ", "")
-    subjects = _subjects_in(text, s.heading)
+    subjects = subjects_in(text, s.heading)
     amounts = [(m.start(), m.end(), m.group(1), m.group(2)) for m in AMOUNT_RE.finditer(text)]
     # Mentions: a subject followed by its amount before any other subject.
     for i, (start, end, _word, key) in enumerate(subjects):

@@ -7,13 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..facts import function_code_for_name
 from ..narrative import AMOUNT_RE, COMPARATOR_RE, DIRECTION_RE, DOWN_WORDS, UP_WORDS, Sentence
+from ..narrative import subjects_in as _reader_subjects
 from ..numbers import decimals
 from ..registry import normalise_label
 from .base import Context, Issue, evidence, fmt_number, rule
@@ -88,29 +85,10 @@ def amounts(text: str) -> list[Amount]:
 # --- subjects (registry/narrative.yaml) ---------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _subject_words() -> list[tuple[str, str]]:
-    text = resources.files("budgetlens.registry").joinpath("narrative.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    pairs = [(normalise_label(w), key) for key, words in data["subjects"].items() for w in words]
-    pairs.sort(key=lambda p: -len(p[0]))
-    return pairs
-
-
 def subjects_in(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, key) of the narrative registry's subject words, longest first, no overlaps."""
-    n = normalise_label(text)
-    taken = [False] * len(n)
-    found = []
-    for word, key in _subject_words():
-        for m in re.finditer(re.escape(word), n):
-            if any(taken[m.start():m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            found.append((m.start(), m.end(), word, key))
-    found.sort()
-    return found
+    """(start, end, word, key) of the narrative registry's subject words in the normalised text
+    (the reader's own matcher: longest first, no overlaps)."""
+    return _reader_subjects(normalise_label(text))
 
 
 def table_fact(ctx: Context, key: str | None) -> tuple[float, dict] | None:
