@@ -40,3 +40,13 @@ def test_thousands_separators_roundtrip(whole, cents):
 @given(st.integers(min_value=-10**9, max_value=10**9))
 def test_yuan_to_wan_keeps_precision(yuan):
     assert abs(to_wan(yuan, "元") * 10000 - yuan) < 1e-3
+
+
+def test_format_number():
+    from budgetlens.numbers import format_number
+
+    assert format_number(1033.18) == "1,033.18"
+    assert format_number(-0.001) == "0.00"
+    assert format_number(4.08, 3, trim=True) == "4.08"
+    assert format_number(-0.0001, 3, trim=True) == "0"
+    assert format_number(1234.5, 2, comma=False) == "1234.50"

@@ -84,3 +84,15 @@ def parse_cn_amount(text: str) -> float | None:
         return float(m.group(0).replace(",", "").replace("，", ""))
     except ValueError:
         return None
+
+
+def format_number(value: float, decimals: int = 2, *, comma: bool = True, trim: bool = False) -> str:
+    """How budgetlens prints a figure: ``1033.18`` → ``1,033.18``; a value that rounds to zero is
+    ``0.00`` (never ``-0.00``); ``trim`` drops trailing zeros (``4.080`` → ``4.08``)."""
+    v = float(value)
+    if abs(v) < 0.5 * 10 ** -decimals:
+        v = 0.0
+    s = f"{v:,.{decimals}f}" if comma else f"{v:.{decimals}f}"
+    if trim and "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s

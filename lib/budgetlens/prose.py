@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import metrics
 from .facts import COUNT_KEYS
+from .numbers import format_number
 
 FACT_LABELS = {
     "grand_total": "收入总计",
@@ -89,12 +90,7 @@ def _missing(v: Any) -> bool:
 
 def number(v: float | None, decimals: int = 2) -> str:
     """``1033.18`` → ``1,033.18`` (thousands separators, two decimals); None → ``—``."""
-    if _missing(v):
-        return DASH
-    v = float(v)
-    if abs(v) < 0.5 * 10 ** -decimals:
-        v = 0.0
-    return f"{v:,.{decimals}f}"
+    return DASH if _missing(v) else format_number(v, decimals)
 
 
 def amount(v: float | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..numbers import decimals, parse_amount, to_wan
+from ..numbers import decimals, format_number, parse_amount, to_wan
 from ..registry import normalise_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,9 +132,8 @@ def is_total_name(name: str | None) -> bool:
 
 
 def fmt_number(value: float, decimals_: int = 2, comma: bool = True) -> str:
-    """``1033.18`` → ``1,033.18`` (two decimals unless told)."""
-    s = f"{value:,.{decimals_}f}" if comma else f"{value:.{decimals_}f}"
-    return "0" + s[2:] if s.startswith("-0") and float(s.replace(",", "")) == 0 else s
+    """``1033.18`` → ``1,033.18`` (two decimals unless told): :func:`budgetlens.numbers.format_number`."""
+    return format_number(value, decimals_, comma=comma)
 
 
 def pct_text(p: float) -> str:

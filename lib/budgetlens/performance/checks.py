@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..document import Document
+from ..numbers import format_number
 from .forms import Form
 from .labels import COUNT_PATTERNS
 from .rows import Num
@@ -22,8 +23,7 @@ FORM_NAMES = {"self_evaluation": "项目支出绩效自评表", "target": "项�
 
 def fmt(v: float) -> str:
     """A computed number for a message: up to 3 decimals, no trailing zeros."""
-    s = f"{v:,.3f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    return format_number(v, 3, trim=True)
 
 
 def finding(rule: str, severity: str, message: str, form: Form | None = None, **evidence: Any) -> dict[str, Any]:
