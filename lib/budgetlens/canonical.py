@@ -320,6 +320,8 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                 records.append(dict(section=section, row=r, code=code, level=level, name=name, label=label,
                                     measure=measure, value=to_wan(value, currency),
                                     line=lines[r] if r < len(lines) else raw.line))
+    if len(blocks) >= 3:
+        _reassign_wrapped_figure(records)
     frame = _frame(table.id, records)
     has_values = bool(frame["value"].notna().any()) if len(frame) else False
     empty = not has_values  # a note saying "空表" over printed figures does not erase them (a finding does)
@@ -328,6 +330,46 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
         frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
     )
+
+
+_SUBTOTAL_RE = re.compile(r"^(?:当年|本年)?支出(?:小计|合计)$")
+
+
+def _reassign_wrapped_figure(records: list[dict]) -> None:
+    """Three groups side by side (收入 | 功能分类 | 支出用途) whose wrapped labels leave one figure
+    between two groups' cells (三、国防支出 / 三、单位预留机动经费 1,685.72): when one expenditure
+    group sums to its subtotal plus exactly that figure and another falls short by it, the figure
+    belongs to the other group's unvalued label on the same or a neighbouring row."""
+    subtotal = next((r["value"] for r in records if r["section"] != "income" and r["value"] is not None
+                     and _SUBTOTAL_RE.match(normalise_label(r["name"] or ""))), None)
+    if not subtotal:
+        return
+
+    def items(section: str) -> list[dict]:
+        return [r for r in records if r["section"] == section and r["value"] is not None
+                and not TOTAL_RE.match(normalise_label(r["name"] or ""))
+                and not _SUBTOTAL_RE.match(normalise_label(r["name"] or ""))
+                and not re.search(r"结转|结余", r["name"] or "")]
+
+    sections = list(dict.fromkeys(r["section"] for r in records if r["section"] != "income"))
+    tol = 0.006
+    for a in sections:
+        excess = sum(r["value"] for r in items(a)) - subtotal
+        if abs(excess) <= tol:
+            continue
+        for b in sections:
+            b_items = items(b)
+            if b == a or not b_items or abs(subtotal - sum(r["value"] for r in b_items) - excess) > tol:
+                continue
+            for src in items(a):
+                if abs(src["value"] - excess) > tol:
+                    continue
+                dst = next((r for r in records if r["section"] == b and r["value"] is None and r["name"]
+                            and abs(r["row"] - src["row"]) <= 1), None)
+                if dst is not None:
+                    dst["value"], dst["measure"] = src["value"], src["measure"]
+                    src["value"], src["measure"] = None, None
+                    return
 
 
 _TEXT_COLUMNS = ("table_id", "section", "code", "level", "name", "label", "measure")

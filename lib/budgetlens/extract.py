@@ -148,16 +148,28 @@ def extract_document(doc: Document) -> Extraction:
     nar = read_narrative(doc)
     _facts_from_narrative(facts, nar, doc, tables)
     ftotals, fsource = function_totals(tables)
-    if not ftotals:
+    if not _adds_up(ftotals, facts):
+        # Tables whose 类 rows were not read, or misread (wrapped cells) so that they add up to
+        # no total: a run of 类 figures in the narrative that adds up to the total is taken instead.
         total = facts.get("expenditure_total") or facts.get("grand_total")
-        ftotals = function_totals_from_narrative(nar, total)
-        fsource = "narrative" if ftotals else None
+        from_narrative = function_totals_from_narrative(nar, total)
+        if from_narrative or not ftotals:
+            ftotals, fsource = from_narrative, "narrative" if from_narrative else None
     result = Extraction(document=doc, sources=[doc], recognition=rec, tables=tables, facts=facts,
                         function_totals=ftotals, function_source=fsource, narrative=nar,
                         prior_year=prior_year(nar, facts.as_dict()))
     _attach_performance(result)
     _attach_findings(result)
     return result
+
+
+def _adds_up(ftotals: dict[str, float], facts: Facts) -> bool:
+    """The 类 totals sum to one of the totals they can be a breakdown of."""
+    if not ftotals:
+        return False
+    total = sum(ftotals.values())
+    keys = ("expenditure_total", "grand_total", "general_budget_expenditure", "fiscal_revenue")
+    return any(facts.get(k) is not None and abs(total - facts.get(k)) <= 0.005 * len(ftotals) + 1e-6 for k in keys)
 
 
 def _has_disclosure_words(doc: Document) -> bool:

@@ -174,7 +174,7 @@ def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None
     # The row is printed but blank: the table says there is none.
     if measure and measure not in {c.measure for c in _cells(table)}:
         return None, None
-    return 0.0, evidence
+    return 0.0, {**evidence, "blank": True}
 
 
 def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
@@ -190,21 +190,58 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
             value, ev = lookup(table, spec)
             if value is None:
                 continue
-            facts.set(key, FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"]))
+            facts.set(key, FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"],
+                                     text=BLANK if ev.get("blank") else None))
             break
     three = three_public_total(by_kind.get("three_public"), doc_kind)
     if three is not None:
         facts.set("three_public_total", three)
-    _derive(facts)
+    _drop_blank_parts(facts)
+    summary = by_kind.get("income_expenditure_summary")
+    printed: set[str] = set()  # the sides whose carry-over row the summary prints
+    if summary is not None:
+        f = summary.frame[summary.frame["name"].fillna("").astype(str).str.contains("结转|结余|^上年结")]
+        printed = {"income" if s == "income" else "expenditure" for s in f["section"]}
+    _derive(facts, printed)
     return facts
 
 
-def _derive(facts: Facts) -> None:
-    """Facts the contract defines from others: 财政拨款收入; 本年支出 = 支出总计 − 年末结转."""
+BLANK = "空白"  # a fact read as 0 because its printed row is blank
+
+
+@lru_cache(maxsize=1)
+def _wholes() -> dict[str, list[str]]:
+    text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text).get("wholes", {})
+
+
+def _drop_blank_parts(facts: Facts) -> None:
+    """A blank row means 0 only when the table's own whole agrees: every part of a non-zero whole
+    read blank is a misread layout (cells scattered off their rows), not a fact."""
+    for whole, parts in _wholes().items():
+        if not facts.get(whole):
+            continue
+        present = [p for p in parts if p in facts.values]
+        if present and all(facts.values[p].text == BLANK for p in present):
+            for p in present:
+                del facts.values[p]
+
+
+def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozenset()) -> None:
+    """Facts the contract defines from others: 财政拨款收入; no carry-over when 总计 = 本年合计;
+    本年支出 = 支出总计 − 年末结转."""
     parts = [facts.get(k) for k in ("general_budget_revenue", "gov_fund_revenue", "state_capital_revenue")]
     if "fiscal_revenue" not in facts.values and parts[0] is not None:
         facts.set("fiscal_revenue", FactValue(value=round(sum(p or 0.0 for p in parts), 6), source="derived",
                                               text="一般公共预算 + 政府性基金 + 国有资本经营"))
+    # 总计 = 本年收入 + 上年结转 (+ other non-negative items): where the summary prints carry-over
+    # rows that were not read (wrapped past reading), equal totals mean nothing was carried over.
+    grand = facts.get("grand_total")
+    for key, side, part, text in (("carryover_begin", "income", "revenue_total", "收入总计 = 本年收入合计"),
+                                  ("carryover_end", "expenditure", "expenditure_total", "支出总计 = 本年支出合计")):
+        if side in carryover_printed and key not in facts.values and grand is not None and facts.get(part) is not None \
+                and abs(grand - facts.get(part)) < 0.005:
+            facts.set(key, FactValue(value=0.0, source="derived", text=text))
     if "expenditure_total" not in facts.values and facts.get("grand_total") is not None:
         end = facts.get("carryover_end") or 0.0
         facts.set("expenditure_total", FactValue(value=round(facts.get("grand_total") - end, 6), source="derived",
@@ -289,37 +326,26 @@ FUNCTION_TABLES = ["expenditure", "income_expenditure_summary", "general_budget_
 
 
 def function_totals(tables: list[CanonicalTable]) -> tuple[dict[str, float], str | None]:
-    """类-level expenditure by function code: all funds where printed, else 财政拨款/一般公共预算."""
+    """类-level expenditure by function code: all funds where printed, else 财政拨款/一般公共预算.
+
+    Summary tables may print the classes by name only (一、一般公共服务支出); those names are
+    mapped to their codes, and the summary still wins over a narrower table that prints codes."""
     by_kind = tables_by_kind(tables)
     for kind in FUNCTION_TABLES:
         t = by_kind.get(kind)
         if t is None or not len(t.frame):
             continue
         f = t.frame
-        if kind in ("income_expenditure_summary", "fiscal_summary"):
+        summary = kind in ("income_expenditure_summary", "fiscal_summary")
+        if summary:
             f = f[f["section"].isin(["expenditure", "function"])]
         f = f[(f["measure"] == "total") & f["value"].notna()]
-        f = f[f["code"].fillna("").str.len() == 3]
-        if kind in ("income_expenditure_summary", "fiscal_summary") and not len(f):
-            continue
-        if not len(f):
-            continue
+        codes = f["code"].fillna("").astype(str)
+        if not codes.str.len().eq(3).any() and summary:
+            codes = f["name"].map(lambda name: function_code_for_name(str(name)) or "")
         out: dict[str, float] = {}
-        for code, value in zip(f["code"], f["value"], strict=False):
-            if value and code not in out:
-                out[str(code)] = float(value)
-        if out:
-            return out, kind
-    # Summary tables that print class names without codes (一、一般公共服务支出).
-    for kind in ("income_expenditure_summary", "fiscal_summary"):
-        t = by_kind.get(kind)
-        if t is None:
-            continue
-        f = t.frame[t.frame["section"].isin(["expenditure", "function"]) & (t.frame["measure"] == "total")]
-        out = {}
-        for name, value in zip(f["name"], f["value"], strict=False):
-            code = function_code_for_name(str(name))
-            if code and value and value == value and code not in out:
+        for code, value in zip(codes, f["value"], strict=False):
+            if len(code) == 3 and value and code not in out:
                 out[code] = float(value)
         if out:
             return out, kind
@@ -337,4 +363,14 @@ def _function_names() -> dict[str, str]:
 
 
 def function_code_for_name(name: str) -> str | None:
-    return _function_names().get(normalise_label(name))
+    """The 类 code of a class name; a name cut by a wrapped cell (社会保障和就) matches the one
+    class name it begins, when it is long enough to say which."""
+    key = normalise_label(name)
+    names = _function_names()
+    if key in names:
+        return names[key]
+    if len(key) >= 4:
+        codes = {code for full, code in names.items() if full.startswith(key)}
+        if len(codes) == 1:
+            return codes.pop()
+    return None

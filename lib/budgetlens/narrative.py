@@ -14,7 +14,7 @@ from importlib import resources
 
 import yaml
 
-from .document import Document
+from .document import PAGE_NUMBER_RE, Document
 from .numbers import to_wan
 from .registry import normalise_label
 
@@ -23,7 +23,9 @@ AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT_RE = re.compile(NUM + r"\s*[%％]")
 HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
 COMPARATOR_RE = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|\d{4}年度?)(?:预算|决算|同期|度)?(?:数)?(?:相比|比较)?|上年同期相比|与上年度相比")
-DIRECTION_RE = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减|增)了?\s*" + NUM + r"\s*(亿元|万元|元|[%％])")
+# "增加（减少）0万元": a template's both-ways wording, unambiguous only for 0.
+DIRECTION_RE = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减|增)(?:[（(](?:增加|减少|增长|下降|降低|减|增)[)）])?了?\s*"
+                          + NUM + r"\s*(亿元|万元|元|[%％])")
 SAME_RE = re.compile(r"持平|相同|无变化|没有变化|一致")
 SHARE_RE = re.compile(r"(?:占比|占)(?:[^，。；\d%％]{0,14}?)" + NUM + r"\s*[%％]")
 UP_WORDS = {"增加", "增长", "上升", "增"}
@@ -125,8 +127,8 @@ def sentences(doc: Document) -> list[Sentence]:
     buf, buf_line = "", 0
     for block in doc.text_blocks():
         text = block.text.strip()
-        if not text:
-            continue
+        if not text or PAGE_NUMBER_RE.match(text):
+            continue  # a page number inside a wrapped sentence ("增 / — 6 — / 加 941.62 万元")
         if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text):
             if buf:
                 out.extend(_split(buf, buf_line, heading))
@@ -224,7 +226,8 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
         ctx = normalise_label(sentence_before[-14:])
         for word, fund in reg.get("fund_scopes", {}).items():
             if word in ctx or word in h:
-                return f"{key}@{fund}"
+                scoped = f"{key}@{fund}"
+                return reg.get("scoped_subjects", {}).get(scoped, scoped)
         if any(w in h or w in ctx for w in reg["fund_headings"]):
             return None
     return key
@@ -306,7 +309,7 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
             amount_word = m_amt.group(1)
             dv = _to_wan(m_amt.group(2), m_amt.group(3))
             printed_delta = m_amt.group(2) + m_amt.group(3)
-            if dv is not None:
+            if dv is not None and not (dv and re.search(r"[（(]", m_amt.group(0))):
                 delta = -dv if amount_word in DOWN_WORDS else dv
         elif same and not m_pct:
             delta, amount_word = 0.0, same.group(0)
@@ -407,7 +410,7 @@ def _tidy(v: float) -> float:
 
 _STAFF_AUTH = re.compile(r"(?:人员)?编制(?:数|人数)?(?:为|共)?(\d+)(?:名|人)")
 _STAFF_ACTUAL = [
-    re.compile(r"在职(?:人员|人数)?(?:实有)?(?:为|共)?(\d+)人"),
+    re.compile(r"在职(?:人员|人数)?(?:实有)?(?:为|共)?(\d+)(?:人|名)"),
     re.compile(r"实有(?:在职)?(?:人员|人数)?(?:为|共)?(\d+)(?:人|名)"),
 ]
 _VEHICLES = [

@@ -82,7 +82,8 @@ def _read_context(lines: list[Block]) -> TableContext:
     """Title, label, unit name and currency from the lines before a table (nearest first)."""
     ctx = TableContext()
     best_title: tuple[int, str] | None = None
-    for distance, block in enumerate(reversed(lines[-10:])):
+    window = lines[-10:]
+    for distance, block in enumerate(reversed(window)):
         text = block.text.strip()
         c = compact(text)
         if ctx.currency is None:
@@ -99,10 +100,13 @@ def _read_context(lines: list[Block]) -> TableContext:
             m = LABEL_RE.match(c)
             if m:
                 ctx.label = m.group(0)
-        if _is_title_candidate(text):
-            kind, n = classify_title(text)
-            if kind is not None and (best_title is None):
-                best_title = (distance, text)
+        if best_title is None:
+            # A title wrapped over two lines (…培训费支出预 / 算表) is read joined.
+            after = window[len(window) - distance] if distance else None
+            for cand in (text, text + after.text.strip() if after is not None else None):
+                if cand and _is_title_candidate(cand) and classify_title(cand)[0] is not None:
+                    best_title = (distance, cand)
+                    break
     if best_title is not None:
         ctx.title = best_title[1]
     return ctx
@@ -179,7 +183,26 @@ def _compatible(a: RawTable, b: RawTable) -> bool:
         for r in b.rows:  # align the figures on the right, as the spanned label would
             r[1:1] = [""] * (a.width - len(r))
         return True
+    if _is_paired_tail(a, b):
+        for r in b.rows:  # 收入 | 支出 under a 收入 | 功能 | 用途 table: 支出 spans the later groups
+            r[2:2] = [""] * (a.width - len(r))
+        return True
     return False
+
+
+_TAIL_LABEL = re.compile(r"合\s*计|总\s*计|小\s*计|结\s*转|结\s*余")
+
+
+def _is_paired_tail(a: RawTable, b: RawTable) -> bool:
+    """A short run of (label, amount) pairs closing a side-by-side table that has more pairs:
+    上年结转资金 | | 结转下年资金 | ; 收入合计 | 9,146.79 | 支出合计 | 9,146.79."""
+    if not (b.width < a.width and b.width % 2 == 0 and a.width % 2 == 0 and len(b.rows) <= 4):
+        return False
+    for r in b.rows:
+        labels, amounts = r[0::2], r[1::2]
+        if any(c.strip() and is_amount(c) for c in labels) or any(c.strip() and not is_amount(c) for c in amounts):
+            return False
+    return any(_TAIL_LABEL.search(c) for r in b.rows for c in r[0::2])
 
 
 def _is_total_row(row: list[str]) -> bool:
@@ -243,17 +266,26 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
         m = UNIT_NAME_RE.search(b.text)
         if m and _UNIT_SUFFIX.match(m.group("name")):
             return m.group("name")
-    # Part headings name the unit in full even when the title page wraps it: 第一部分 X概况.
+    # Part headings name the unit in full even when the title page wraps it (第一部分 X概况); a
+    # title can name it more fully than the headings do (江苏省委办公厅 vs 省委办公厅): of two
+    # names where one ends the other, the longer wins.
+    part = title = None
     for b in doc.text_blocks()[:80]:
         m = _PART_RE.match(compact(b.text))
         if m and _UNIT_SUFFIX.match(m.group(1)):
-            return m.group(1)
+            part = m.group(1)
+            break
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
         t = re.sub(r"20\d{2}年(?:度)?", "", t)
         t = re.sub(r"(?:部门|单位)?(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
         if _UNIT_SUFFIX.match(t):
-            return t
+            title = t
+            break
+    if part and title:
+        return title if title.endswith(part) else part
+    if part or title:
+        return part or title
     for b in doc.text_blocks()[:60]:
         t = compact(b.text)
         if _UNIT_SUFFIX.match(t) and not classify_title(t)[0]:

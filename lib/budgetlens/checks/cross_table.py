@@ -447,6 +447,36 @@ def three_public_items(ctx: Context) -> Iterator[Issue]:
         yield from _three_check(ctx, t, items, f"{ctx.table_name(t)}{col}中", [label or "合计"])
 
 
+def _three_header_items(header: list[list[str]], width: int) -> list[str | None]:
+    """The 三公 item of each column from its whole header path, spanned parent cells carried over
+    the columns they cover: a 小计 is the subtotal of its parent (“三公”经费 → total, 公务用车… →
+    vehicle), and a top-level 合计 that also covers 会议费/培训费 is not the 三公 total."""
+    header = [r for r in header if not all(re.fullmatch(r"\d{1,2}", c.strip()) for c in r if c.strip())]  # 栏次
+    grid = [[normalise_label(r[j]) if j < len(r) else "" for j in range(width)] for r in header]
+    for k, row in enumerate(grid):  # a parent cell spans the columns its lower rows subdivide
+        for j in range(1, width):
+            if not row[j] and row[j - 1] and any(lower[j] for lower in grid[k + 1:]):
+                row[j] = row[j - 1]
+    extra = any(re.search(r"会议费|培训费", c) for row in grid for c in row)
+    items: list[str | None] = []
+    for j in range(width):
+        path = [row[j] for row in grid if row[j]]
+        path = [c for i, c in enumerate(path) if i == 0 or c != path[i - 1]]
+        item = None
+        if path:
+            leaf, parents = path[-1], path[:-1]
+            if re.fullmatch(r"小计|合计|总计", leaf):
+                parent = next((c for c in reversed(parents) if not re.fullmatch(r"预算数?|决算数?", c)), "")
+                if "公务用车" in parent:
+                    item = "vehicle"
+                elif "三公" in parent or (not parent and not extra):
+                    item = "total"
+            else:
+                item = three_item(leaf)
+        items.append(item)
+    return items
+
+
 def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValues]]:
     raw = ctx.raw_table(t)
     if raw is None:
@@ -456,7 +486,6 @@ def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValue
     header = [r for r in grid[:4] if not any(parse_amount(c) is not None and not re.fullmatch(r"\d{1,2}", c.strip())
                                                   for c in r)]
     groups = [""] * width
-    items: list[str | None] = [None] * width
     for hr in header:
         last = ""
         for j in range(width):
@@ -466,9 +495,7 @@ def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValue
                 groups[j] = last
             elif last and not groups[j]:
                 groups[j] = last
-            it = three_item(c) if c else None
-            if it:
-                items[j] = it
+    items = _three_header_items(header, width)
     lines = raw.row_lines or []
     out: list[tuple[str, ItemValues]] = []
     for i, row in enumerate(grid):

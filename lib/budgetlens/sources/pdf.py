@@ -38,6 +38,8 @@ from camelot.parsers import Lattice
 from camelot.utils import get_image_char_and_text_objects, get_page_layout
 from playa.miner import LTChar, LTContainer, LTCurve, LTLine, LTRect
 
+from ..document import DASHES as _DASH
+from ..document import PAGE_NUMBER_RE as _PAGE_NUMBER
 from ..document import Block, Document, RawTable, SourceError
 
 log = logging.getLogger(__name__)
@@ -342,12 +344,6 @@ def parse_page(page, path: str) -> _Page:
 
 # --- the document ------------------------------------------------------------------------------
 
-_DASH = "-‐‑‒–—―−─━－"
-_PAGE_NUMBER = re.compile(
-    rf"^(?:[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|\d{{1,4}}|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
-    re.I,
-)
 _PAGE_WORDS = re.compile(rf"^[{_DASH}]|页|page", re.I)  # "- 3 -", "第 3 页", "Page 3": clearly page numbers
 
 

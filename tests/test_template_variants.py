@@ -1,0 +1,112 @@
+"""Template variants met in the Shanghai and Jiangsu reports, each as a small synthetic case so the
+behaviour is tested without the corpus: wrapped titles and sentences, page numbers inside
+sentences, both-ways template wording, split summary tails, wrapped class names, a figure printed
+between two groups, nested 三公 headers, blank rows that are misreads."""
+
+from __future__ import annotations
+
+from budgetlens.document import Block, Document, RawTable
+from budgetlens.extract import extract, extract_document
+
+
+def _doc(blocks: list[tuple[str, object]]) -> Document:
+    out = []
+    for i, (kind, content) in enumerate(blocks, start=1):
+        if kind == "text":
+            out.append(Block(kind="text", text=str(content), page=1, line=i))
+        else:
+            rows = [list(r) for r in content]  # type: ignore[union-attr]
+            out.append(Block(kind="table", table=RawTable(rows=rows, page=1, line=i,
+                                                          row_lines=[i] * len(rows)), page=1, line=i))
+    return Document(path="variant.pdf", sha256="0" * 64, format="pdf", pages=1, blocks=out)
+
+
+PREAMBLE = ("一、收入支出预算总体情况说明\n本部门预算收入、支出均为财政拨款，收入预算包括一般公共预算收入，支出预算包括基本支出"
+            "和项目支出，单位为万元。预算收入和预算支出的口径与上年一致。\n")
+
+
+def test_page_number_inside_a_wrapped_sentence(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2017年度部门预算\n三、支出预算情况说明\n此外，基本支出预算数为 9964.07 万元。与上年相比增\n"
+                 "— 6 —\n加 941.62 万元，增长 10.44%。\n项目支出预算数为 10688.66 万元。与上年相比增加\n16 -\n"
+                 "1101.96 万元，增长 11.49%。\n", encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert prior["basic_expenditure"] == 9022.45 and prior["project_expenditure"] == 9586.70
+
+
+def test_both_ways_wording_is_read_only_for_zero(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2018年度部门预算\n" + PREAMBLE + "二、收支预算情况说明\n上年结转资金预算数为 0万元。与上年相比增加（减少）\n"
+                 "0万元，增长（减少） 0 %。\n项目支出预算数为 50 万元。与上年相比增加（减少）\n12 万元。\n", encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert prior.get("carryover_begin") == 0.0
+    assert "project_expenditure" not in prior  # the sign of 12 is not said
+
+
+def test_fiscal_grand_total_restated_under_its_heading(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2018年度部门预算\n" + PREAMBLE + "四、财政拨款收支预算总体情况说明\n某某办公厅2018年度财政拨款收、支总预算24458.43\n"
+                 "万元。与上年相比收、支预算总计各增加3756.18万元，增长\n18.14%。\n", encoding="utf-8")
+    change = [c for c in extract(p).narrative.changes if c.delta == 3756.18]
+    assert change and change[0].key == "fiscal_grand_total" and change[0].current == 24458.43
+
+
+def test_title_wrapped_over_two_lines_and_nested_three_public_header():
+    header = [["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
+              ["", "小计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "", ""],
+              ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""]]
+    doc = _doc([
+        ("text", "某某检察院2017年度部门预算"),
+        ("text", "十一、一般公共预算“三公”经费、会议费、培训费支出预"),
+        ("text", "算表"),
+        ("text", "部门： 某某检察院 单位：万元"),
+        ("table", [*header, ["1,452.35", "584.35", "110.00", "317.80", "50.00", "267.80", "156.55", "168.00", "700.00"]]),
+    ])
+    r = extract_document(doc)
+    assert [t.id for t in r.tables] == ["three_public"]
+    assert r.facts.get("three_public_total") == 584.35
+    assert not [f for f in r.to_json()["findings"] if f["rule"] == "cross.three_public_items"]
+    # A real inconsistency in the same layout is still found.
+    bad = _doc([("text", "十一、一般公共预算“三公”经费、会议费、培训费支出预算表"), ("text", "单位：万元"),
+                ("table", [*header, ["1,452.35", "590.00", "110.00", "317.80", "50.00", "267.80", "156.55", "168.00",
+                                     "700.00"]])])
+    rules = [f["rule"] for f in extract_document(bad).to_json()["findings"]]
+    assert "cross.three_public_items" in rules
+
+
+SUMMARY_HEAD = [["收入", "", "支出", "", "", ""], ["", "", "功能分类", "", "支出用途", ""],
+                ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"]]
+
+
+def test_three_group_summary_wrapped_names_split_tail_and_figure_between_groups():
+    body = [
+        ["一、财政拨款", "15,897.44", "一、一般公共服务支出", "12,706.28", "一、基本支出", "7,877.76"],
+        ["1.一般公共预算", "15,897.44", "二、外交支出", "", "二、项目支出", "6,333.96"],
+        ["2.政府性基金预", "", "", "", "三、单位预留机", ""],
+        ["", "", "三、国防支出", "1,685.72", "", ""],  # the text layer's middle line of a wrapped row
+        ["算", "", "", "", "动经费", ""],
+        ["", "", "八、社会保障和就", "1,068.78", "", ""],
+        ["", "", "业支出", "", "", ""],
+        ["", "", "十八、住房保障支出", "2,122.38", "", ""],
+        ["当年收入小计", "15,897.44", "当年支出小计", "15,897.44", "", ""],
+    ]
+    tail = [["上年结转资金", "", "结转下年资金", ""], ["收入合计", "15,897.44", "支出合计", "15,897.44"]]
+    doc = _doc([("text", "某某办公厅2018年度部门预算"), ("text", "收支预算总表"), ("text", "部门：某某办公厅 单位：万元"),
+                ("table", [*SUMMARY_HEAD, *body]), ("text", "- 3 -"), ("table", tail)])
+    r = extract_document(doc)
+    j = r.to_json()
+    assert j["function_totals"] == {"201": 12706.28, "208": 1068.78, "221": 2122.38}
+    assert j["facts"]["grand_total"] == 15897.44
+    assert j["facts"]["carryover_begin"] == 0.0 and j["facts"]["carryover_end"] == 0.0
+    assert not [f for f in j["findings"] if f["rule"] == "summary.items" and f["severity"] == "error"]
+
+
+def test_blank_parts_of_a_nonzero_whole_are_not_zeros():
+    doc = _doc([
+        ("text", "某某街道2025年部门预算"), ("text", "部门财务收支预算总表"), ("text", "单位：元"),
+        ("table", [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"], ["一、财政拨款收入", "189,767,551", "一、一般公共服务支出", ""],
+                   ["本年收入合计", "189,767,551", "本年支出合计", ""],
+                   ["收入总计", "189,767,551", "支出总计", "189,767,551"]]),
+    ])
+    facts = extract_document(doc).to_json()["facts"]
+    assert facts["expenditure_total"] == 18976.7551  # 支出总计 − 年末结转, not the blank cell's 0
