@@ -25,7 +25,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
         "facts.personnel_expenditure",
         "facts.procurement_total",
         "facts.project_expenditure",
-        "facts.public_expenditure",
         "facts.state_capital_revenue",
         "facts.three_public_total",
         "function_totals.201",

@@ -110,3 +110,66 @@ def test_blank_parts_of_a_nonzero_whole_are_not_zeros():
     ])
     facts = extract_document(doc).to_json()["facts"]
     assert facts["expenditure_total"] == 18976.7551  # 支出总计 − 年末结转, not the blank cell's 0
+
+
+def _plain_report(tmp_path, body: str):
+    p = tmp_path / "plain.txt"
+    p.write_text("某某社会工作部2024年度部门决算\n" + PREAMBLE + body, encoding="utf-8")
+    return extract(p)
+
+
+def test_text_layer_wrapped_names_around_their_code_and_figures(tmp_path):
+    body = ("一般公共预算财政拨款支出决算表\n单位：万元\n项目\n合计 基本支出 项目支出\n科目编码 科目名称\n"
+            "合计 307.82 105.58 202.24\n一般公共服务\n201 264.87 62.63 202.24\n支出\n20139 社会工作事务 264.87 62.63 202.24\n"
+            "2013901 行政运行 62.63 62.63\n其他社会工作\n2013999 202.24 202.24\n事务支出\n社会保障和就\n208 42.95 42.95\n业支出\n"
+            "20805 行政事业单位养老支出 42.95 42.95\n")
+    r = _plain_report(tmp_path, body)
+    t = next(t for t in r.tables if t.id == "general_budget_expenditure")
+    names = dict(zip(t.frame["code"], t.frame["name"], strict=False))
+    assert names["201"] == "一般公共服务支出" and names["2013999"] == "其他社会工作事务支出" and names["208"] == "社会保障和就业支出"
+    assert r.function_totals == {"201": 264.87, "208": 42.95}
+    assert not [f for f in r.to_json()["findings"] if f["severity"] == "error"]
+
+
+def test_text_layer_figures_centred_between_name_lines_and_glued_to_the_next_label(tmp_path):
+    body = ("2023年部门财政拨款收支预算总表\n编制部门：某某街道办事处 单位：元\n财政拨款收入 财政拨款支出\n"
+            "项目 预算数 项目 合计 一般公共预算\n一、一般公共预算资金 3,500,000.00一、一般公共服务支出 3,000,000.00 3,000,000.00\n"
+            "二、政府性基金 二、公共安全支出 300,000.00 300,000.00\n四、文化旅游体育与传媒\n200,000.00 200,000.00\n支出\n"
+            "收入总计 3,500,000.00 支出总计 3,500,000.00 3,500,000.00\n")
+    r = _plain_report(tmp_path, body)
+    f = next(t for t in r.tables if t.id == "fiscal_summary").frame
+    exp = f[(f["section"] == "expenditure") & (f["measure"] == "total")]
+    assert dict(zip(exp["name"], exp["value"], strict=False))["文化旅游体育与传媒支出"] == 20.0
+    assert f[(f["section"] == "income") & (f["measure"] == "total")]["value"].iloc[0] == 350.0
+    assert not [x for x in r.to_json()["findings"] if x["rule"] == "summary.items"]
+
+
+def test_text_layer_side_by_side_lists_and_a_table_printing_only_a_blank_total(tmp_path):
+    body = ("一般公共预算财政拨款基本支出决算表\n单位：万元\n经济分类 经济分类\n科目名称 决算数 科目名称 决算数\n科目编码 科目编码\n"
+            "301 工资福利支出 95.36 302 商品和服务支出 10.23\n30101 基本工资 55.64 30201 办公费 3.78\n"
+            "30102 津贴补贴 39.72 30211 差旅费 6.45\n人员经费合计 95.36 公用经费合计 10.23\n"
+            "政府性基金预算财政拨款收入支出决算表\n单位：万元\n项目 本年支出\n合计\n")
+    r = _plain_report(tmp_path, body)
+    assert r.facts.get("personnel_expenditure") == 95.36 and r.facts.get("public_expenditure") == 10.23
+    assert "gov_fund" in [t.id for t in r.tables]
+    assert not [f for f in r.to_json()["findings"] if f["rule"] == "codes.parent"]
+
+
+def test_table_captions_end_narrative_sentences(tmp_path):
+    body = ("部门“三公”经费和机关运行经费预算表\n编制部门：某某街道办事处 单位:万元\n合计 因公出国(境)费 公务接待费\n"
+            "47.91 0 1.35\n注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。\n")
+    r = _plain_report(tmp_path, body)
+    (line, text) = r.narrative.nones["three_public_total"]
+    assert text.startswith("注:本部门2024年无")
+
+
+def test_economic_codes_printed_without_their_leading_zero():
+    doc = _doc([("text", "某某街道2024年部门预算"), ("text", "2024年部门一般公共预算基本支出部门预算经济分类预算表"),
+                ("text", "单位：元"),
+                ("table", [["部门预算经济分类科目编码", "", "经济分类科目名称", "合计", "人员经费", "公用经费"],
+                           ["类", "款", "", "", "", ""],
+                           ["301", "", "工资福利支出", "300", "300", "0"], ["301", "01", "基本工资", "100", "100", "0"],
+                           ["301", "2", "津贴补贴", "200", "200", "0"], ["合计", "", "", "300", "300", "0"]])])
+    r = extract_document(doc)
+    assert "30102" in set(r.tables[0].frame["code"])
+    assert not [f for f in r.to_json()["findings"] if f["rule"] in ("table.class_sum", "codes.parent")]

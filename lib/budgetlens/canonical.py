@@ -437,7 +437,9 @@ def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, s
             elif cell and not is_blank(cell) and not name_cells and not code_parts and code is None:
                 name_cells.append(cell)
     if code_parts and code is None:
-        joined = "".join(code_parts)
+        # 款/项 printed without their leading zero (301 | 2 津贴补贴) are two-digit parts.
+        joined = code_parts[0] + "".join(p.zfill(2) for p in code_parts[1:]) if len(code_parts[0]) == 3 \
+            else "".join(code_parts)
         if re.fullmatch(r"\d{3}(\d{2}){0,2}", joined):
             code = joined
     label = clean_name(name_cells[0]) if name_cells else ""

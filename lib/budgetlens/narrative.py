@@ -16,7 +16,7 @@ import yaml
 
 from .document import PAGE_NUMBER_RE, Document
 from .numbers import to_wan
-from .registry import normalise_label
+from .registry import classify_title, normalise_label
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
 AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
@@ -129,6 +129,12 @@ def sentences(doc: Document) -> list[Sentence]:
         text = block.text.strip()
         if not text or PAGE_NUMBER_RE.match(text):
             continue  # a page number inside a wrapped sentence ("增 / — 6 — / 加 941.62 万元")
+        if _is_table_caption(text):
+            # A table's title or unit line ends whatever came before it and is not narrative.
+            if buf:
+                out.extend(_split(buf, buf_line, heading))
+                buf = ""
+            continue
         if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text):
             if buf:
                 out.extend(_split(buf, buf_line, heading))
@@ -145,6 +151,16 @@ def sentences(doc: Document) -> list[Sentence]:
     if buf:
         out.extend(_split(buf, buf_line, heading))
     return out
+
+
+def _is_table_caption(text: str) -> bool:
+    t = text.replace(" ", "")
+    if CAPTION_RE.search(t):
+        return True
+    return len(t) <= 60 and not re.search(r"[。，；]", t) and t.endswith("表") and classify_title(t)[0] is not None
+
+
+CAPTION_RE = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门|单位)[:：].{0,60}?(?:金额)?单位[:：](?:万元|元|亿元)$")
 
 
 def _split(text: str, line: int, heading: str) -> list[Sentence]:

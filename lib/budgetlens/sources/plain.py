@@ -45,8 +45,20 @@ def is_plain(doc: Document) -> bool:
     return rows < 10
 
 
+_GLUED_AMOUNT_RE = re.compile(r"^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)(?=[一二三四五六七八九十\u4e00-\u9fff])")
+
+
 def _tokens(line: str) -> list[str]:
-    return line.replace("\u3000", " ").split()
+    """Whitespace tokens; an amount glued to the next cell's label (91,016,775.35一、一般公共服务支出)
+    is cut off it."""
+    out: list[str] = []
+    for tok in line.replace("\u3000", " ").split():
+        m = _GLUED_AMOUNT_RE.match(tok)
+        if m:
+            out += [m.group(1), tok[m.end():]]
+        else:
+            out.append(tok)
+    return out
 
 
 def _is_amount_token(tok: str) -> bool:
@@ -72,6 +84,12 @@ def segments(line: str) -> list[Segment]:
             cur = Segment(code=code)
             segs.append(cur)
             i = j
+            continue
+        if cur is None and i == 0 and re.fullmatch(r"[235]\d{2}(?:\d{2}){0,2}", tok) and i + 1 < len(toks) \
+                and _is_amount_token(toks[i + 1]) and re.search(r"[.,]", toks[i + 1]):
+            cur = Segment(code=tok)  # a code whose wrapped name is printed above and below it
+            segs.append(cur)
+            i += 1
             continue
         m = CODE_GLUED_RE.match(tok)
         if m and (cur is None or cur.amounts):
@@ -206,6 +224,8 @@ def rebuild(doc: Document) -> Document:
             else:
                 rows.append((segments(text), nb.line))
             i += 1
+        if not rows and header and re.fullmatch(r"(?:合\s*计|总\s*计)", header[-1].strip()):
+            rows.append((segments(header.pop()), b.line))  # a table printing only a blank 合计 row
         declared_empty = any("无数据" in t.text or "空表" in t.text or re.search(r"本.{0,6}无", t.text) for t in trailer)
         if rows or (header and declared_empty):
             table = _grid(kind.id, kind.layout, header, rows, page=b.page, line=b.line)
@@ -254,12 +274,69 @@ def _drop_line_numbers(rows: list[tuple[list[Segment], int]]) -> None:
                 seg.amounts.pop(0)
 
 
+def _label_only(segs: list[Segment]) -> bool:
+    return len(segs) == 1 and bool(segs[0].label) and not segs[0].code and not segs[0].amounts
+
+
+def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[list[Segment], int]]:
+    """Rows whose name wraps: the text layer prints the name's first line, then the line holding the
+    code and figures (centred in the row, with the name's middle if any), then the name's last line
+    (其他社会工作 / 2013999 202.24 202.24 / 事务支出; 四、文化旅游体育与传媒 / 200,000 200,000 / 支出).
+    Each becomes one row again. Between two figure lines, the first loose name line closes the
+    previous wrapped name, the last one opens the next, and any between are rows of their own."""
+    out: list[tuple[list[Segment], int]] = []
+    pending: list[Segment] = []  # loose name lines since the last figure line
+    last: Segment | None = None  # the previous figure line's segment, when its name was wrapped
+    for segs, ln in rows:
+        if _label_only(segs) and not re.match(r"^其中", segs[0].label):
+            pending.append(segs[0])
+            continue
+        single = len(segs) == 1 and segs[0].amounts and not (segs[0].label and _starts_item(segs[0].label))
+        figures_only = single and not segs[0].label and not segs[0].code
+        coded = single and bool(segs[0].code)
+        if pending and last is not None and not _starts_item(pending[0].label) and len(pending[0].label) <= 10:
+            last.label = _join(last.label, pending.pop(0).label)  # the previous name's last line
+        last = None
+        if figures_only and not pending and out and out[-1][0] and not out[-1][0][-1].amounts \
+                and (out[-1][0][-1].label or out[-1][0][-1].code):
+            out[-1][0][-1].amounts = list(segs[0].amounts)  # figures under a name head already placed
+            last = out[-1][0][-1]
+            continue
+        if len(segs) > 1 and not segs[0].label and not segs[0].code and segs[0].amounts and not pending \
+                and out and out[-1][0] and (out[-1][0][0].label or out[-1][0][0].code) and not out[-1][0][0].amounts:
+            # 1.一般公共预 / 17,981.68 二、外交支出 … / 算: the first group's figure under its name head
+            out[-1][0][0].amounts = segs[0].amounts
+            last = out[-1][0][0]
+            out.append((segs[1:], ln))
+            continue
+        if len(segs) > 1 and not segs[0].label and segs[0].amounts and pending:
+            figures_only = True  # the first group's figure (and code) between its name's lines
+        if (figures_only or coded) and pending:
+            head = pending.pop()  # the name's first line; earlier loose lines are rows of their own
+            segs[0].label = _join(head.label, segs[0].label)
+            last = segs[0]
+        for p in pending:
+            out.append(([p], ln))
+        pending = []
+        out.append((segs, ln))
+    for p in pending:
+        if last is not None and not _starts_item(p.label) and len(p.label) <= 10:
+            last.label = _join(last.label, p.label)
+            last = None
+        else:
+            out.append(([p], rows[-1][1]))
+    return out
+
+
 def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Segment], int]], page: int,
           line: int) -> RawTable:
+    rows = _merge_wrapped_rows(rows)
     if re.search(r"行\s*次|栏\s*次", " ".join(header)):
         _drop_line_numbers(rows)
     if layout == "summary":
         return _summary_grid(header, rows, page, line)
+    if _side_by_side(rows):
+        return _blocks_grid(rows, header, page, line)
     segs = [(s, ln) for row, ln in rows for s in row]
     n = max((len(s.amounts) for s, _ in segs), default=0)
     if kind_id == "three_public":
@@ -277,6 +354,49 @@ def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Se
         amounts = seg.amounts if len(seg.amounts) in (n, 0) else seg.amounts[:1]
         cells = [seg.code, seg.label, *amounts]
         cells += [""] * (len(grid[0]) - len(cells))
+        grid.append(cells)
+        lines.append(ln)
+    return RawTable(rows=grid, page=page, line=line, row_lines=lines)
+
+
+def _side_by_side(rows: list[tuple[list[Segment], int]]) -> bool:
+    """Two or more coded lists printed side by side (人员经费 301/303 | 公用经费 302/310)."""
+    coded = sum(1 for segs, _ in rows if sum(1 for s in segs if s.code) >= 2)
+    return coded >= 3 and coded * 3 >= len(rows)
+
+
+def _blocks_grid(rows: list[tuple[list[Segment], int]], header: list[str], page: int, line: int) -> RawTable:
+    """Side-by-side coded lists as one grid of blocks (code | name | figures …) per line, as the
+    PDF prints them; a line holding fewer items than blocks puts each where its code continues."""
+    n_blocks = min(4, max(len(segs) for segs, _ in rows))
+    placed: list[tuple[list[Segment | None], int]] = []
+    last_code = [""] * n_blocks
+    for segs, ln in rows:
+        slots: list[Segment | None] = [None] * n_blocks
+        if len(segs) == n_blocks:
+            slots = list(segs)
+        else:
+            for seg in segs:
+                match = [b for b in range(n_blocks) if slots[b] is None and seg.code and last_code[b][:3] == seg.code[:3]]
+                free = [b for b in range(n_blocks) if slots[b] is None]
+                if match or free:
+                    slots[(match or free)[0]] = seg
+        for b, seg in enumerate(slots):
+            if seg is not None and seg.code:
+                last_code[b] = seg.code
+        placed.append((slots, ln))
+    widths = [max((len(sl[b].amounts) for sl, _ in placed if sl[b] is not None), default=0) or 1
+              for b in range(n_blocks)]
+    head: list[str] = []
+    for w in widths:
+        head += ["科目编码", "科目名称", *_value_headers(header, w)]
+    grid, lines = [head], [line]
+    for slots, ln in placed:
+        cells: list[str] = []
+        for b, seg in enumerate(slots):
+            amounts = (seg.amounts if len(seg.amounts) in (widths[b], 0) else seg.amounts[:1]) if seg else []
+            cells += [seg.code if seg else "", seg.label if seg else "", *amounts]
+            cells += [""] * (sum(w + 2 for w in widths[:b + 1]) - len(cells))
         grid.append(cells)
         lines.append(ln)
     return RawTable(rows=grid, page=page, line=line, row_lines=lines)
