@@ -145,3 +145,39 @@ def test_wanli_budgets_are_one_unit_with_changes_across_documents(corpus_dir, tm
         assert table[table["key"] == "expenditure_total"]["basis"].iloc[0] == "document"
         classes = table[table["key"] == "class"]
         assert len(classes) >= 5
+
+
+def _identity_gaps(facts: dict, ftotals: dict) -> list[str]:
+    """The accounting identities a reader would check on the extracted facts, those that do not close."""
+    def close(a, b, n=1):
+        return abs(a - b) <= 0.005 * n + 1e-6
+
+    g, rv, cb = facts.get("grand_total"), facts.get("revenue_total"), facts.get("carryover_begin")
+    ex, ce = facts.get("expenditure_total"), facts.get("carryover_end")
+    b, p, res = facts.get("basic_expenditure"), facts.get("project_expenditure"), facts.get("reserve_expenditure", 0.0)
+    out = []
+    if None not in (g, rv, cb) and not close(g, rv + cb):
+        out.append("收入总计 = 本年收入 + 上年结转")
+    if None not in (g, ex, ce) and not close(g, ex + ce):
+        out.append("支出总计 = 本年支出 + 年末结转")
+    if None not in (b, p, ex) and not close(ex, b + p + res, 3):
+        out.append("本年支出 = 基本支出 + 项目支出 (+ 预留机动经费)")
+    if ftotals and ex is not None and not close(sum(ftotals.values()), ex, len(ftotals)):
+        out.append("本年支出 = Σ类")
+    return out
+
+
+@pytest.mark.parametrize("expected_path,fmt", CASES, ids=lambda v: v.stem if hasattr(v, "stem") else v)
+def test_identities_close_or_a_finding_names_why(corpus_dir, expected_path, fmt):
+    from budgetlens.extract import extract
+
+    e = _load(expected_path)
+    files = e.get("files") or [e["file"]]
+    if fmt == "pdf":
+        files = _pdf_files(files)
+        if not all((corpus_dir / f).exists() for f in files):
+            pytest.skip("no PDF of this document in the corpus")
+    got = extract([corpus_dir / f for f in files]).to_json()
+    gaps = _identity_gaps(got["facts"], got["function_totals"])
+    named = [f for f in got["findings"] if f["severity"] in ("error", "warning")]
+    assert not gaps or named, f"identities not closing and no finding says why: {gaps}"

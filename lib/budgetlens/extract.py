@@ -15,7 +15,7 @@ import pandas as pd
 from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
-from .facts import COUNT_KEYS, FACT_KEYS, Facts, FactValue, facts_from_tables, function_totals
+from .facts import COUNT_KEYS, FACT_KEYS, Facts, FactValue, fact_sources, facts_from_tables, function_totals
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import Recognition, recognize
 from .sources import read_source
@@ -181,7 +181,7 @@ def _has_disclosure_words(doc: Document) -> bool:
 def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
     """Fill facts no table prints from the narrative (tables always win)."""
     for m in nar.mentions:
-        if m.key in FACT_KEYS and m.key not in facts.values:
+        if (m.key in FACT_KEYS or m.key in fact_sources()) and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():
         if key not in facts.values:
