@@ -57,8 +57,8 @@ def _pdf_files(names: list[str]) -> list[str]:
 CASES = [(p, fmt) for p in EXPECTED_FILES for fmt in ("text", "pdf")]
 
 
-@pytest.mark.parametrize("expected_path,fmt", CASES, ids=lambda v: v.stem if hasattr(v, "stem") else v)
-def test_key_figures_match_hand_reading(corpus_dir, expected_path, fmt):
+def _extract_case(corpus_dir, expected_path, fmt: str) -> tuple[dict, dict]:
+    """(hand-read expectation, extracted JSON) of one corpus document from its text or its PDF."""
     from budgetlens.extract import extract
 
     e = _load(expected_path)
@@ -67,7 +67,12 @@ def test_key_figures_match_hand_reading(corpus_dir, expected_path, fmt):
         files = _pdf_files(files)
         if not all((corpus_dir / f).exists() for f in files):
             pytest.skip("no PDF of this document in the corpus")
-    got = extract([corpus_dir / f for f in files]).to_json()
+    return e, extract([corpus_dir / f for f in files]).to_json()
+
+
+@pytest.mark.parametrize("expected_path,fmt", CASES, ids=lambda v: v.stem if hasattr(v, "stem") else v)
+def test_key_figures_match_hand_reading(corpus_dir, expected_path, fmt):
+    e, got = _extract_case(corpus_dir, expected_path, fmt)
     gaps = (KNOWN_GAPS if fmt == "text" else KNOWN_GAPS_PDF).get(expected_path.stem, set())
     wrong, fixed = {}, set()
     for key in ("unit", "year", "kind", "source_currency_unit"):
@@ -169,15 +174,7 @@ def _identity_gaps(facts: dict, ftotals: dict) -> list[str]:
 
 @pytest.mark.parametrize("expected_path,fmt", CASES, ids=lambda v: v.stem if hasattr(v, "stem") else v)
 def test_identities_close_or_a_finding_names_why(corpus_dir, expected_path, fmt):
-    from budgetlens.extract import extract
-
-    e = _load(expected_path)
-    files = e.get("files") or [e["file"]]
-    if fmt == "pdf":
-        files = _pdf_files(files)
-        if not all((corpus_dir / f).exists() for f in files):
-            pytest.skip("no PDF of this document in the corpus")
-    got = extract([corpus_dir / f for f in files]).to_json()
+    _, got = _extract_case(corpus_dir, expected_path, fmt)
     gaps = _identity_gaps(got["facts"], got["function_totals"])
     named = [f for f in got["findings"] if f["severity"] in ("error", "warning")]
     assert not gaps or named, f"identities not closing and no finding says why: {gaps}"
