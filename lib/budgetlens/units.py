@@ -7,7 +7,8 @@ table header, ``昌吉回族自治州中小企业发展局`` in the narrative or
 1. the editable alias table ``units.csv`` (``alias,unit_id,canonical_name``; aliases are
    compared in normalised form), which always wins, then
 2. :func:`normalise_unit_name`: no spaces, no bracketed content (``（部门预算）``, ``(本级)``),
-   full-width forms folded, ``中国共产党`` → ``中共``, ``X回族自治州`` → ``X州`` and a trailing
+   full-width forms folded, ``中国共产党`` → ``中共`` (and a party organ named without it,
+   ``江苏省委办公厅``, gets it), ``X回族自治州`` → ``X州`` and a trailing
    ``2023年度部门预算公开`` style title tail removed.
 
 :func:`unit_table` is the one place that decides which document belongs to which unit; the
@@ -63,6 +64,9 @@ _TITLE_TAIL = re.compile(r"(?:\d{4}年度?)?(?:部门|单位)?(?:整体)?(?:预�
 _YEAR_HEAD = re.compile(r"^\d{4}年度?")
 
 
+_PARTY_ORGAN = re.compile(r"^(?!中共)[\u4e00-\u9fff]{2,12}?[省市区县州旗]委(?!员)")
+
+
 def normalise_unit_name(name: str | None) -> str:
     """The comparison key of a unit name (see the module docstring for the rules).
 
@@ -70,6 +74,8 @@ def normalise_unit_name(name: str | None) -> str:
     '上海市普陀区人民政府万里街道办事处'
     >>> normalise_unit_name("昌吉回族自治州 中小企业发展局")
     '昌吉州中小企业发展局'
+    >>> normalise_unit_name("江苏省委办公厅") == normalise_unit_name("中共江苏省委办公厅")
+    True
     """
     if not name:
         return ""
@@ -81,6 +87,8 @@ def normalise_unit_name(name: str | None) -> str:
         previous = text
         text = _BRACKETS.sub("", text)
     text = text.replace("中国共产党", "中共")
+    if _PARTY_ORGAN.match(text):  # 江苏省委办公厅 is 中共江苏省委办公厅
+        text = "中共" + text
     text = _AUTONOMOUS.sub(r"\1\2", text)
     text = _YEAR_HEAD.sub("", text)
     stripped = _TITLE_TAIL.sub("", text)
