@@ -173,3 +173,24 @@ def test_economic_codes_printed_without_their_leading_zero():
     r = extract_document(doc)
     assert "30102" in set(r.tables[0].frame["code"])
     assert not [f for f in r.to_json()["findings"] if f["rule"] in ("table.class_sum", "codes.parent")]
+
+
+def test_header_row_alone_at_a_page_foot_joins_the_wider_table_below():
+    doc = _doc([("text", "某某法院2018年度部门预算"), ("text", "四、2018年度某某法院财政拨款收支预算总表"), ("text", "单位：万元"),
+                ("table", [["收入", "支出"]]),
+                ("text", "- 10 -"),
+                ("table", [["项目名称", "金额", "支出用途", ""], ["", "", "项目名称", "金额"],
+                           ["一、一般公共预算", "33,172.15", "一、基本支出", "18,570.82"],
+                           ["二、政府性基金预算", "", "二、项目支出", "14,601.33"],
+                           ["收入合计", "33,172.15", "支出合计", "33,172.15"]])])
+    r = extract_document(doc)
+    assert [t.id for t in r.tables] == ["fiscal_summary"] and not r.tables[0].empty
+    assert r.facts.get("general_budget_revenue") == 33172.15
+
+
+def test_last_years_figure_in_a_sentence_is_not_this_years(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2018年度部门预算\n" + PREAMBLE + "二、支出预算情况说明\n单位预留机动经费预算数为 1685.72 万元。"
+                 "主要原因是上年度列入此项的预留机动经费128.43万元本年度调入行政运行项。\n", encoding="utf-8")
+    values = [m.value for m in extract(p).narrative.mentions if m.key == "reserve_expenditure"]
+    assert values == [1685.72]

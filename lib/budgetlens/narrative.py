@@ -265,6 +265,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
         if re.search(r"(?:增加|减少|增长|下降|上升|降低|节约)$", text[max(0, start - 3):start]):
             continue  # "增加人员经费1408.29万元" is a change, not the level
+        if re.search(r"上年度?|去年|上一年", text[max(0, start - 10):start]):
+            continue  # "上年度列入此项的预留机动经费128.43万元" is last year's figure
         for a_start, _a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]

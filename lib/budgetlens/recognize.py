@@ -183,6 +183,12 @@ def _compatible(a: RawTable, b: RawTable) -> bool:
         for r in b.rows:  # align the figures on the right, as the spanned label would
             r[1:1] = [""] * (a.width - len(r))
         return True
+    if a.width < b.width and b.width % a.width == 0 and not any(is_amount(c) for r in a.rows for c in r):
+        # A header row left alone at the foot of a page (收入 | 支出) over a table cut into more
+        # columns: each header cell spans its share of them.
+        k = b.width // a.width
+        a.rows[:] = [[x for c in r for x in [c] + [""] * (k - 1)] for r in a.rows]
+        return True
     if _is_paired_tail(a, b):
         for r in b.rows:  # 收入 | 支出 under a 收入 | 功能 | 用途 table: 支出 spans the later groups
             r[2:2] = [""] * (a.width - len(r))
