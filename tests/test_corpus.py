@@ -178,3 +178,16 @@ def test_identities_close_or_a_finding_names_why(corpus_dir, expected_path, fmt)
     gaps = _identity_gaps(got["facts"], got["function_totals"])
     named = [f for f in got["findings"] if f["severity"] in ("error", "warning")]
     assert not gaps or named, f"identities not closing and no finding says why: {gaps}"
+
+
+def test_page_dump_json_extracts_like_its_text_layer(corpus_dir):
+    """17's page dump from another extractor ([{page, text}, …]) gives the same figures as its .txt."""
+    from budgetlens.extract import extract
+
+    dump = sorted(corpus_dir.glob("*_pages.json"))
+    if not dump:
+        pytest.skip("no page dump in the corpus")
+    text = corpus_dir / dump[0].name.replace("_pages.json", ".txt")
+    a, b = extract(dump[0]).to_json(), extract(text).to_json()
+    for section in ("document", "facts", "function_totals", "prior_year"):
+        assert {k: v for k, v in a[section].items() if k != "path"} == {k: v for k, v in b[section].items() if k != "path"}

@@ -77,3 +77,23 @@ def test_table_rows_survive_page_breaks(tmp_path_factory, rows, breaks):
     tables = read_text(str(p)).tables()
     assert len(tables) == 1
     assert tables[0].rows == [[c.strip() for c in r] for r in rows]
+
+
+def test_page_dump_json_reads_like_its_text(tmp_path):
+    import json
+
+    pages = [{"page": 2, "text": "| 项目 | 金额 |\n| 合计 | 5.00 |"}, {"page": 1, "text": "某某单位2024年度部门预算\n收支总表"}]
+    p = tmp_path / "dump.json"
+    p.write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    doc = read_text(str(p))
+    assert doc.pages == 2 and doc.full_text.startswith("某某单位2024年度部门预算")
+    assert doc.tables()[0].rows[-1] == ["合计", "5.00"]
+
+
+@pytest.mark.parametrize("content,reason", [("{not json", "not valid JSON"), ('{"a": 1}', "not a list of page texts"),
+                                            ("[]", "not a list of page texts")])
+def test_bad_page_dump_json(tmp_path, content, reason):
+    p = tmp_path / "bad.json"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match=reason):
+        read_text(str(p))

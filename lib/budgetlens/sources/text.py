@@ -4,6 +4,7 @@ plain text with form feeds and pipe tables; encoding detected (UTF-8/BOM, UTF-16
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from ..document import Block, Document, RawTable, SourceError
@@ -84,6 +85,22 @@ def clean_line(line: str) -> str:
     return line.replace("\u3000", " ").replace("\xa0", " ").rstrip(" \r\n")
 
 
+def page_texts(text: str, path: str) -> str:
+    """Another extractor's per-page dump (``[{"page": 1, "text": "…"}, …]``, as PyMuPDF scripts
+    write it) as one text with a form feed between pages."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(path, f"not valid JSON (line {exc.lineno})") from None
+    if isinstance(data, dict):
+        data = data.get("pages", data)
+    if not isinstance(data, list) or not all(isinstance(p, dict) and isinstance(p.get("text"), str) for p in data) \
+            or not data:
+        raise SourceError(path, 'JSON but not a list of page texts ([{"page": 1, "text": "…"}, …])')
+    pages = sorted(data, key=lambda p: p.get("page", 0) if isinstance(p.get("page"), int) else 0)
+    return "\f".join(p["text"] for p in pages)
+
+
 def read_text(path: str) -> Document:
     """Read a text extraction into blocks: one text block per line, TAB/pipe rows into tables.
 
@@ -95,6 +112,8 @@ def read_text(path: str) -> Document:
     except OSError as exc:
         raise SourceError(path, f"cannot read file ({exc.strerror or exc})") from None
     text = decode_bytes(data, path)
+    if path.lower().endswith(".json"):
+        text = page_texts(text, path)
     sha = hashlib.sha256(data).hexdigest()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
