@@ -109,11 +109,14 @@ def test_without_the_alias_table_the_printed_name_decides(processed, tmp_path):
     assert table.set_index("doc_id").loc["003_159abbecd5886f59", "unit_id"] == "昌吉州中小企业发展局"
 
 
-def _copy_with_unit(processed: Path, target: Path, doc_id: str, new_id: str, unit: str, year: int) -> None:
+def _copy_with_unit(processed: Path, target: Path, doc_id: str, new_id: str, unit: str, year: int,
+                    scope: str | None = None) -> None:
     shutil.copytree(processed / doc_id, target / new_id)
     doc = json.loads((target / new_id / "document.json").read_text(encoding="utf-8"))
     doc["document"]["unit"] = unit
     doc["document"]["year"] = year
+    if scope:
+        doc["document"]["scope"] = scope
     (target / new_id / "document.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
@@ -138,6 +141,35 @@ def test_name_variants_and_aliases_group_documents(processed, tmp_path):
     assert unit.years == [2023, 2024]
     assert unit.latest.doc_id == "changji_2024"
     assert [d.label for d in unit.documents] == ["2023年预算", "2024年预算"]
+
+
+def test_a_department_and_its_own_unit_report_are_two_units(processed, tmp_path):
+    """上海市普陀区人民政府办公室 publishes a 部门预算 (with its subordinate units) and a 单位预算 (the
+    office alone) for the same year: two reporting entities. A name with one scope stays one unit."""
+    corpus = tmp_path / "processed"
+    corpus.mkdir()
+    _copy_with_unit(processed, corpus, "003_159abbecd5886f59", "dept", "某区人民政府办公室", 2025, "department")
+    _copy_with_unit(processed, corpus, "003_159abbecd5886f59", "own", "某区人民政府办公室", 2025, "unit")
+    _copy_with_unit(processed, corpus, "003_159abbecd5886f59", "own_2024", "某区人民政府办公室", 2024, "unit")
+    _copy_with_unit(processed, corpus, "000_2dcbd3ad2c52b1d0", "other", "某某中心", 2025, "unit")
+    write_catalog(corpus)
+    table = units.unit_table(corpus, tmp_path / "none.csv")
+    groups = table.groupby("unit_id")["doc_id"].apply(sorted).to_dict()
+    assert groups == {"某区人民政府办公室": ["dept"], "某区人民政府办公室-单位": ["own", "own_2024"], "某某中心": ["other"]}
+    assert set(table["unit_name"]) == {"某区人民政府办公室", "某区人民政府办公室（单位）", "某某中心"}
+
+
+def test_document_scope_from_titles_and_unit_lines(tmp_path):
+    from budgetlens.recognize import detect_scope
+    from budgetlens.sources import read_source
+
+    for text, scope in (("上海市普陀区2025年区级单位预算\n预算单位：某某委员会\n", "unit"),
+                        ("上海市普陀区2025年区级部门预算\n预算主管部门：某某局\n", "department"),
+                        ("某某局2024年度决算\n收入支出决算总表\n编制单位：某某局 单位：万元\n", "unit"),
+                        ("某某局2024年度决算\n", None)):
+        p = tmp_path / "s.txt"
+        p.write_text(text, encoding="utf-8")
+        assert detect_scope(read_source(p)) == scope
 
 
 def test_unknown_unit_is_a_clear_error(processed):

@@ -74,6 +74,7 @@ class Extraction:
                 "unit": rec.unit,
                 "year": rec.year,
                 "kind": rec.kind,
+                "scope": rec.scope,
                 "currency_unit": "万元",
                 "source_currency_unit": rec.currency,
             },

@@ -116,6 +116,7 @@ def expenditure_structure(doc: Doc) -> dict[str, float | None]:
     * ``basic_share = basic_expenditure / E × 100``, ``project_share = project_expenditure / E × 100``
       with ``E = expenditure_total`` (本年支出合计), or basic + project when the total is not printed;
     * ``other_share = 100 − basic_share − project_share`` (上缴上级, 经营支出, 机动经费 …), when E is printed;
+    * ``reserve_share = reserve_expenditure / E × 100`` where the template prints 单位预留机动经费;
     * ``personnel_share = personnel / (personnel + public) × 100``, ``public_share`` likewise: 人员经费
       and 公用经费 partition the 一般公共预算 basic expenditure (DOMAIN: 基本支出 = 人员经费 + 公用经费).
     """
@@ -130,6 +131,7 @@ def expenditure_structure(doc: Doc) -> dict[str, float | None]:
         "basic_share": pct(basic, total),
         "project_share": pct(project, total),
         "other_share": None,
+        "reserve_share": pct(fact(doc, "reserve_expenditure"), total),
         "personnel_share": pct(personnel, basic_gb),
         "public_share": pct(public, basic_gb),
     }

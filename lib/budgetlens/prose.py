@@ -343,7 +343,13 @@ def structure(doc: Any, notes: Notes) -> str:
         s.append(f"{year_phrase(doc)}本年支出中，基本支出{esc(amount(basic))}{notes.fact(doc, 'basic_expenditure')}，"
                  f"占{percent(st['basic_share'])}；项目支出{esc(amount(project))}{notes.fact(doc, 'project_expenditure')}，"
                  f"占{percent(st['project_share'])}")
-        if st["other_share"]:
+        reserve = metrics.fact(doc, "reserve_expenditure")
+        if reserve and st["reserve_share"] is not None:
+            s[-1] += (f"；单位预留机动经费{esc(amount(reserve))}{notes.fact(doc, 'reserve_expenditure')}，"
+                      f"占{percent(st['reserve_share'])}")
+            if st["other_share"] and abs(st["other_share"] - st["reserve_share"]) >= 0.01:
+                s[-1] += f"；其他支出占{percent(st['other_share'] - st['reserve_share'])}"
+        elif st["other_share"]:
             s[-1] += f"；其他支出占{percent(st['other_share'])}"
         s[-1] += "。"
     personnel, public = metrics.fact(doc, "personnel_expenditure"), metrics.fact(doc, "public_expenditure")

@@ -63,6 +63,7 @@ class Recognition:
     year: int | None
     currency: str
     tables: list[RecognizedTable]
+    scope: str | None = None  # "department" (部门: the unit with its subordinate units) or "unit" (单位)
 
 
 def compact(text: str) -> str:
@@ -309,6 +310,24 @@ _PART_RE = re.compile(r"^第[一二三四五]部分(.+?)(?:20\d{2}年度?)?(?:�
 _ORG_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}[省市区县州])?[\u4e00-\u9fff]{1,10}?(?:办公厅|人民法院|人民检察院|街道办事处|委员会|管理局))")
 
 
+_SCOPE_TITLE = re.compile(r"(部门|单位)(?:预算|决算)|(部门|单位)整体")
+_SCOPE_LINE = [("department", re.compile(r"预算主管部门[:：]|编制部门[:：]")), ("unit", re.compile(r"预算单位[:：]|编制单位[:：]"))]
+
+
+def detect_scope(doc: Document) -> str | None:
+    """Whether the document reports a department (部门预算/决算: the unit with its subordinate
+    units) or one unit (单位预算/决算, 本级), from the title lines, else the 编制部门/单位 lines."""
+    for b in doc.text_blocks()[:15]:
+        m = _SCOPE_TITLE.search(compact(b.text))
+        if m:
+            return "department" if (m.group(1) or m.group(2)) == "部门" else "unit"
+    for b in doc.text_blocks()[:200]:
+        for scope, pattern in _SCOPE_LINE:
+            if pattern.search(compact(b.text)):
+                return scope
+    return None
+
+
 def detect_currency(tables: list[RecognizedTable], doc: Document) -> str:
     """The currency most tables print (their unit lines rule; 万元 when none says)."""
     units = Counter(t.context.currency for t in tables if t.context.currency)
@@ -327,4 +346,4 @@ def recognize(doc: Document) -> Recognition:
     for t in tables:
         if t.context.currency is None:
             t.context.currency = currency
-    return Recognition(kind=kind, unit=unit, year=year, currency=currency, tables=tables)
+    return Recognition(kind=kind, unit=unit, year=year, currency=currency, tables=tables, scope=detect_scope(doc))

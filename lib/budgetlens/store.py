@@ -53,6 +53,7 @@ def catalog_row(doc: dict[str, Any], folder: str) -> dict[str, Any]:
         "unit": doc["document"]["unit"],
         "year": doc["document"]["year"],
         "kind": doc["document"]["kind"],
+        "scope": doc["document"].get("scope"),
         "source_currency_unit": doc["document"]["source_currency_unit"],
         "tables": len(doc.get("tables", [])),
         "projects": len(doc.get("projects", [])),

@@ -9,7 +9,9 @@ table header, ``昌吉回族自治州中小企业发展局`` in the narrative or
 2. :func:`normalise_unit_name`: no spaces, no bracketed content (``（部门预算）``, ``(本级)``),
    full-width forms folded, ``中国共产党`` → ``中共`` (and a party organ named without it,
    ``江苏省委办公厅``, gets it), ``X回族自治州`` → ``X州`` and a trailing
-   ``2023年度部门预算公开`` style title tail removed.
+   ``2023年度部门预算公开`` style title tail removed;
+3. the scope: where one name has both a 部门 report (the department with its subordinate units)
+   and a 单位 report (the body alone), the unit-level documents are a unit of their own.
 
 :func:`unit_table` is the one place that decides which document belongs to which unit; the
 notebooks, the report builder and the batch runner all read it. :func:`load_unit` gives a
@@ -220,6 +222,7 @@ def unit_table(processed: str | Path, aliases_csv: str | Path | None = None) -> 
             "infos": int(rec.get("infos") or 0),
         })
     frame = pd.DataFrame(rows)
+    _separate_scopes(frame, catalog)
     frame["_kind_order"] = frame["kind"].map(KIND_ORDER).fillna(9)
     frame["_year"] = frame["year"].fillna(0)
     frame = frame.sort_values(["unit_id", "_year", "_kind_order", "doc_id"]).reset_index(drop=True)
@@ -230,6 +233,21 @@ def unit_table(processed: str | Path, aliases_csv: str | Path | None = None) -> 
     frame["unit_name"] = frame["unit_id"].map(names)
     frame["year"] = frame["year"].astype("Int64")
     return frame[UNIT_COLUMNS]
+
+
+def _separate_scopes(frame: pd.DataFrame, catalog: pd.DataFrame) -> None:
+    """A department's report (部门预算/决算: with its subordinate units) and the same body's own
+    unit report (单位预算/决算, 本级) are different reporting entities: where both are present under
+    one name (and no alias says otherwise), the unit-level documents form a unit of their own."""
+    if "scope" not in catalog.columns:
+        return
+    scope = frame["doc_id"].map(dict(zip(catalog["doc_id"], catalog["scope"], strict=False)))
+    for unit_id, group in frame[frame["canonical"].isna()].groupby("unit_id"):
+        scopes = set(scope[group.index].dropna())
+        if {"department", "unit"} <= scopes:
+            own = group.index[scope[group.index] == "unit"]
+            frame.loc[own, "unit_id"] = safe_unit_id(f"{unit_id}-单位")
+            frame.loc[own, "canonical"] = display_name(str(group["unit"].iloc[-1])) + "（单位）"
 
 
 def unit_ids(table: pd.DataFrame) -> list[str]:
