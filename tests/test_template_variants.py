@@ -194,3 +194,19 @@ def test_last_years_figure_in_a_sentence_is_not_this_years(tmp_path):
                  "主要原因是上年度列入此项的预留机动经费128.43万元本年度调入行政运行项。\n", encoding="utf-8")
     values = [m.value for m in extract(p).narrative.mentions if m.key == "reserve_expenditure"]
     assert values == [1685.72]
+
+
+def test_class_sum_failures_of_a_misread_layout_are_doubted_not_charged(tmp_path):
+    """The summary's 类 rows add up to nothing (a wrapped layout read wrong) while the narrative's 类
+    figures add up to the total: the extraction takes the narrative's, and the table's sum failures
+    are warnings that say the layout may be misread."""
+    body = ("收支预算总表\n部门：某某办公厅 单位：万元\n收入 支出\n项目名称 金额 功能科目名称 金额\n"
+            "一、财政拨款 13,649.07 一、一般公共服务支出 128.43\n当年收入小计 13,649.07 当年支出小计 13,649.07\n"
+            "收入合计 13,649.07 支出合计 13,649.07\n"
+            "二、支出预算情况说明\n（二）支出预算总计 13649.07 万元。包括：\n1．一般公共服务支出 10528.33 万元，主要用于运转。\n"
+            "2．社会保障和就业支出 1608.51 万元，主要用于离退休。\n3．住房保障支出 1512.23 万元，主要用于住房公积金。\n")
+    r = _plain_report(tmp_path, body)
+    assert r.function_source == "narrative"
+    assert r.function_totals == {"201": 10528.33, "208": 1608.51, "221": 1512.23}
+    sums = [f for f in r.to_json()["findings"] if f["rule"] == "summary.items"]
+    assert sums and all(f["severity"] == "warning" and "识别错位" in f["message"] for f in sums)

@@ -216,14 +216,19 @@ def _wholes() -> dict[str, list[str]]:
 
 
 def _drop_blank_parts(facts: Facts) -> None:
-    """A blank row means 0 only when the table's own whole agrees: every part of a non-zero whole
-    read blank is a misread layout (cells scattered off their rows), not a fact."""
+    """A blank row means 0 only when the table's own whole agrees: a part read blank while the whole
+    exceeds the other parts is a misread layout (cells scattered off their rows), not a fact."""
     for whole, parts in _wholes().items():
-        if not facts.get(whole):
+        w = facts.get(whole)
+        if not w:
             continue
         present = [p for p in parts if p in facts.values]
-        if present and all(facts.values[p].text == BLANK for p in present):
-            for p in present:
+        blank = [p for p in present if facts.values[p].text == BLANK]
+        if not blank:
+            continue
+        residual = w - sum(facts.values[p].value for p in present if p not in blank)
+        if residual > 0.005 * len(present) + 1e-6:
+            for p in blank:
                 del facts.values[p]
 
 

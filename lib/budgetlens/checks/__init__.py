@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..facts import function_totals
 from . import codes, completeness, cross_table, narrative, within_table  # noqa: F401  (register rules)
 from .base import RULES, SEVERITIES, Context, Finding, Issue, Rule, rule
 
@@ -57,7 +58,7 @@ def run_checks(result: Extraction, *, rules: Iterable[str] | None = None, strict
         if isinstance(f, dict) and str(f.get("rule", "")).startswith(FOREIGN_FAMILIES):
             out.append(Finding(rule=f["rule"], severity=f.get("severity", "info"), message=f.get("message", ""),
                                evidence=dict(f.get("evidence") or {})))
-    out = _collapse_floods(_dedupe(out))
+    out = _doubt_misread_classes(result, _collapse_floods(_dedupe(out)))
     return sorted(out, key=lambda f: (_ORDER.get(f.severity, 9), f.rule))
 
 
@@ -91,6 +92,25 @@ def _collapse_floods(findings: list[Finding]) -> list[Finding]:
                                    f"例如：{group[0].message}",
                            evidence={"tables": [key[1]], "rows": [r for g in group for r in (g.evidence.get("rows") or [])[:1]],
                                      "values": group[0].evidence.get("values", []), "lines": lines, "count": len(group)}))
+    return out
+
+
+_CLASS_RULES = ("summary.items", "table.total_sum")
+
+
+def _doubt_misread_classes(result: Extraction, findings: list[Finding]) -> list[Finding]:
+    """When the tables' 类 rows add up to no total but the narrative's 类 figures add up to the
+    total (the extraction then took the narrative's), a table's 类-sum failures point at our reading
+    of a wrapped layout, not at the document: they become warnings that say so."""
+    if getattr(result, "function_source", None) != "narrative" or not function_totals(result.tables)[0]:
+        return findings
+    out = []
+    for f in findings:
+        if f.rule in _CLASS_RULES and f.severity == "error":
+            f = Finding(rule=f.rule, severity="warning",
+                        message=f"{f.message}（说明所列各类支出之和与合计一致，此处可能是表格识别错位，请核对原表）",
+                        evidence={**f.evidence, "doubt": "layout"})
+        out.append(f)
     return out
 
 
