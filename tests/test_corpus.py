@@ -22,11 +22,8 @@ KNOWN_GAPS: dict[str, set[str]] = {
         "facts.basic_expenditure",
         "facts.fiscal_revenue",
         "facts.general_budget_revenue",
-        "facts.personnel_expenditure",
-        "facts.procurement_total",
         "facts.project_expenditure",
         "facts.state_capital_revenue",
-        "facts.three_public_total",
         "function_totals.201",
     },
 }

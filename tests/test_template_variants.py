@@ -210,3 +210,27 @@ def test_class_sum_failures_of_a_misread_layout_are_doubted_not_charged(tmp_path
     assert r.function_totals == {"201": 10528.33, "208": 1608.51, "221": 1512.23}
     sums = [f for f in r.to_json()["findings"] if f["rule"] == "summary.items"]
     assert sums and all(f["severity"] == "warning" and "识别错位" in f["message"] for f in sums)
+
+
+def test_a_table_with_nothing_read_under_its_title_is_not_a_zero(tmp_path):
+    """Only a table that says it is empty (本表无数据) makes its figures 0; one whose rows were not
+    read leaves the figure to the narrative."""
+    body = ("部门“三公”经费和机关运行经费预算表\n编制部门：某某街道办事处 单位:万元\n因公出国(境)费\n"
+            "其他相关情况说明\n一、2025年“三公”经费预算情况说明\n2025年“三公”经费预算数为37.91万元，比2024年预算减少10.00万元。\n"
+            "三、政府采购预算情况\n某某街道办事处2025年未安排政府采购预算。\n")
+    facts = _plain_report(tmp_path, body).to_json()["facts"]
+    assert facts["three_public_total"] == 37.91
+    assert facts["procurement_total"] == 0.0
+
+
+def test_personnel_from_the_basic_table_total_when_its_row_is_unread():
+    rows = [["经济分类科目编码", "经济分类科目名称", "合计", "人员经费", "公用经费"],
+            ["301", "工资福利支出", "900.00", "", ""], ["302", "商品和服务支出", "100.00", "", ""],
+            ["", "人员经费", "", "", ""], ["", "公用经费", "100.00", "", ""], ["合计", "", "1,000.00", "", ""]]
+    doc = _doc([("text", "某某局2024年部门预算"), ("text", "一般公共预算基本支出预算表"), ("text", "单位：万元"),
+                ("table", rows)])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["public_expenditure"] == 100.0
+    assert j["facts"]["personnel_expenditure"] == 900.0  # 合计 − 公用经费, not the blank row's 0
+    assert j["provenance"]["personnel_expenditure"]["source"] == "derived"
+    assert "general_budget_basic" not in j["facts"]

@@ -15,7 +15,16 @@ import pandas as pd
 from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
-from .facts import COUNT_KEYS, FACT_KEYS, Facts, FactValue, fact_sources, facts_from_tables, function_totals
+from .facts import (
+    COUNT_KEYS,
+    FACT_KEYS,
+    Facts,
+    FactValue,
+    fact_sources,
+    facts_from_tables,
+    function_totals,
+    helper_keys,
+)
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import Recognition, recognize
 from .sources import read_source
@@ -84,7 +93,7 @@ class Extraction:
             "projects": self.projects,
             "tables": [_table_json(t) for t in self.tables if t.id and not t.id.startswith("table_")],
             "findings": self.findings,
-            "provenance": {k: _provenance(v) for k, v in self.facts.values.items()},
+            "provenance": {k: _provenance(v) for k, v in self.facts.values.items() if k not in helper_keys()},
             "budgetlens_version": __version__,
         }
 

@@ -53,7 +53,7 @@ class Facts:
     def as_dict(self) -> dict[str, float | int]:
         out: dict[str, float | int] = {}
         for key in FACT_KEYS + sorted(k for k in self.values if k not in FACT_KEYS):
-            if key in self.values:
+            if key in self.values and key not in helper_keys():
                 v = self.values[key].value
                 out[key] = int(v) if key in COUNT_KEYS else _clean_float(v)
         return out
@@ -63,6 +63,13 @@ def _clean_float(v: float | int | str) -> float | str:
     if isinstance(v, str):
         return v
     return round(float(v), 6)
+
+
+@lru_cache(maxsize=1)
+def helper_keys() -> frozenset[str]:
+    """Figures read only to check or derive facts (not reported): registry ``helpers``."""
+    text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
+    return frozenset(yaml.safe_load(text).get("helpers", []))
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +143,9 @@ def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None
     """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
     cells = _cells(table)
     if not cells:
-        if table.empty and spec.get("zero_if_empty", True):
+        # Nothing printed under the title: 0 only when the table says it is empty (本表无数据);
+        # otherwise its rows were not read, which says nothing about the figure.
+        if table.empty and table.empty_declared and spec.get("zero_if_empty", True):
             return 0.0, {"table": table.id, "row": None, "line": table.line}
         return None, None
     sec = spec.get("section")
@@ -247,6 +256,16 @@ def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozens
         if side in carryover_printed and key not in facts.values and grand is not None and facts.get(part) is not None \
                 and abs(grand - facts.get(part)) < 0.005:
             facts.set(key, FactValue(value=0.0, source="derived", text=text))
+    # 一般公共预算基本支出 = 人员经费 + 公用经费: one part missing (its row unread) is the whole less the other.
+    whole = facts.get("general_budget_basic")
+    parts = {k: facts.get(k) for k in ("personnel_expenditure", "public_expenditure")}
+    missing = [k for k, v in parts.items() if v is None]
+    if whole is not None and len(missing) == 1:
+        other = next(v for v in parts.values() if v is not None)
+        if whole - other >= 0:
+            facts.set(missing[0], FactValue(value=round(whole - other, 6), source="derived",
+                                            text="一般公共预算基本支出合计 − " + ("公用经费" if missing[0].startswith("personnel")
+                                                                          else "人员经费")))
     if "expenditure_total" not in facts.values and facts.get("grand_total") is not None:
         end = facts.get("carryover_end") or 0.0
         facts.set("expenditure_total", FactValue(value=round(facts.get("grand_total") - end, 6), source="derived",
@@ -282,8 +301,10 @@ def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue
     """
     if table is None:
         return None
-    if table.empty:
+    if table.empty and (table.empty_declared or len(table.frame)):
         return FactValue(value=0.0, source="table", table=table.id, line=table.line, text="本表无数据")
+    if table.empty:
+        return None  # nothing read under the title: not a statement that there is none
     f = table.frame.dropna(subset=["value"])
     if not len(f):
         return FactValue(value=0.0, source="table", table=table.id, line=table.line)
