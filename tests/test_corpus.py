@@ -19,7 +19,6 @@ KNOWN_GAPS_PDF: dict[str, set[str]] = {
 }
 KNOWN_GAPS: dict[str, set[str]] = {
     "11_sh-putuo-wanli-jiedao-altextract_2025_budget": {
-        "facts.basic_expenditure",
         "facts.fiscal_revenue",
         "facts.general_budget_revenue",
         "facts.project_expenditure",

@@ -234,3 +234,41 @@ def test_personnel_from_the_basic_table_total_when_its_row_is_unread():
     assert j["facts"]["personnel_expenditure"] == 900.0  # 合计 − 公用经费, not the blank row's 0
     assert j["provenance"]["personnel_expenditure"]["source"] == "derived"
     assert "general_budget_basic" not in j["facts"]
+
+
+ITEM_TABLE = ("一般公共预算支出功能分类预算表\n编制部门：某某局 单位：元\n项目 一般公共预算支出\n功能分类科目编码\n"
+              "功能分类科目名称 合计 基本支出 项目支出\n类 款 项\n208 社会保障和就业支出 2,961,221.00 2,961,221.00\n"
+              "208 05 行政事业单位养老支出 2,961,221.00 2,961,221.00\n208 05 05 机关事业单位基本养老保险缴费支出 2,087,604.00 2,087,604.00\n"
+              "208 05 06 机关事业单位职业年金缴费支出 873,617.00 873,617.00\n合计 2,961,221.00 2,961,221.00\n")
+
+
+def test_item_figures_quoted_in_the_narrative_are_checked_against_their_row(tmp_path):
+    body = ITEM_TABLE + ("四、部门预算编制说明\n"
+                         "1.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）”208.76万元，主要用于缴费。\n"
+                         "2.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万\n"
+                         "元，主要用于缴纳职业年金支出。\n")
+    found = [f for f in _plain_report(tmp_path, body).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
+    assert len(found) == 1 and "887.36万元" in found[0]["message"] and "2080506" in found[0]["message"]
+    assert found[0]["severity"] == "error"
+
+
+def test_a_truncated_item_figure_is_a_warning_and_a_rounded_one_is_nothing(tmp_path):
+    body = ITEM_TABLE + ("四、部门预算编制说明\n"
+                         "1.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）”208.76万元，主要用于缴费。\n"
+                         "2.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”87.36万元，主要用于缴费。\n")
+    assert not [f for f in _plain_report(tmp_path, body).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
+    body = body.replace("208.76万元", "208.75万元")  # 208.7604 truncated would be 208.76; 208.75 is off by 0.0104
+    found = [f for f in _plain_report(tmp_path, body).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
+    assert len(found) == 1 and found[0]["severity"] == "error"
+    body = ITEM_TABLE.replace("873,617.00", "873,697.00").replace("2,961,221.00", "2,961,301.00") + (
+        "四、部门预算编制说明\n2.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”87.36万元，主要用于缴费。\n")
+    found = [f for f in _plain_report(tmp_path, body).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
+    assert len(found) == 1 and found[0]["severity"] == "warning" and "截尾" in found[0]["message"]
+
+
+def test_a_previous_years_figure_in_brackets_is_not_this_years(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2017年度部门预算\n" + PREAMBLE.replace("一、", "二、") + "一、收支预算总表情况说明\n"
+                 "2017 年度部门支出预算安排与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元。\n",
+                 encoding="utf-8")
+    assert not [m for m in extract(p).narrative.mentions if m.value == 8648.07]

@@ -155,7 +155,7 @@ def extract_document(doc: Document) -> Extraction:
     if rec.kind == "performance" and not forms and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure")
     facts = facts_from_tables(tables, rec.kind)
-    nar = read_narrative(doc)
+    nar = read_narrative(doc, rec.year)
     _facts_from_narrative(facts, nar, doc, tables)
     ftotals, fsource = function_totals(tables)
     if not _adds_up(ftotals, facts):

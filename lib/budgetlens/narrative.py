@@ -94,6 +94,7 @@ class Narrative:
     nones: dict[str, tuple[int, str]] = field(default_factory=dict)
     class_mentions: list[tuple[str, float, int, str]] = field(default_factory=list)  # code, 万元, line, heading
     last_subject: tuple[str, str, float] | None = None
+    year: int | None = None  # the document's fiscal year: a figure dated another year is not its own
 
     def first(self, key: str) -> Mention | None:
         return next((m for m in self.mentions if m.key == key), None)
@@ -135,7 +136,8 @@ def sentences(doc: Document) -> list[Sentence]:
                 out.extend(_split(buf, buf_line, heading))
                 buf = ""
             continue
-        if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text):
+        if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text) \
+                and not re.search(r"\d[\d,，.]*\s*[万亿]?$", text):  # "7.“…（项）”887.36万" wraps its amount
             if buf:
                 out.extend(_split(buf, buf_line, heading))
                 buf = ""
@@ -249,8 +251,8 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
     return key
 
 
-def read_narrative(doc: Document) -> Narrative:
-    nar = Narrative(sentences=sentences(doc))
+def read_narrative(doc: Document, year: int | None = None) -> Narrative:
+    nar = Narrative(sentences=sentences(doc), year=year)
     for s in nar.sentences:
         _read_sentence(s, nar)
     return nar
@@ -265,8 +267,12 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
         if re.search(r"(?:增加|减少|增长|下降|上升|降低|节约)$", text[max(0, start - 3):start]):
             continue  # "增加人员经费1408.29万元" is a change, not the level
-        if re.search(r"上年度?|去年|上一年", text[max(0, start - 10):start]):
-            continue  # "上年度列入此项的预留机动经费128.43万元" is last year's figure
+        before = text[max(0, start - 10):start]
+        if re.search(r"上年度?|去年|上一年", before) or any(
+                nar.year and int(y) < nar.year for y in re.findall(r"(20\d{2})年", before)):
+            continue  # "上年度列入此项的…128.43万元", "（2016年度部门支出预算安排为…）": another year's figure
+        if re.search(r"(?:货物|服务|工程)类?$", before):
+            continue  # "货物类政府采购支出预算259.32万元": one kind of a total, not the total
         for a_start, _a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]

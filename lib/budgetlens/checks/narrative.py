@@ -8,12 +8,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
 from ..narrative import AMOUNT_RE, COMPARATOR_RE, DIRECTION_RE, DOWN_WORDS, UP_WORDS, Sentence
 from ..narrative import subjects_in as _reader_subjects
 from ..numbers import decimals
 from ..registry import normalise_label
-from .base import Context, Issue, evidence, fmt_number, rule
+from .base import Context, Issue, Row, evidence, fmt_number, rule
 from .tables import basic_total, class_values, economic_class_of, table_is_empty, table_total
 
 PCT_RE = re.compile(r"(-?\d[\d,，]*(?:\.\d+)?)\s*[%％]")
@@ -238,11 +239,26 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                     if head is not None:
                         current, line = head
                 a, p = st["amt"], st["pct"]
+                if current is None and idx > 0 and a is not None:
+                    # "项目支出预算数为4335.3万元。与上年相比减少了1237.7万元": the subject and its figure
+                    # are the previous sentence's (as the narrative reader resolved them).
+                    current, line = _previous_subject_amount(ctx, sents[idx - 1], s, a.group(2) + a.group(3))
+                a, p = st["amt"], st["pct"]
                 out.append(YoY(sentence=s, subject=subject, amount_word=a.group(1) if a else None,
                                delta_num=a.group(2) if a else None, delta_unit=a.group(3) if a else None,
                                pct_word=p.group(1) if p else None, pct_num=p.group(2) if p else None,
                                current=current, current_line=line))
     return out
+
+
+def _previous_subject_amount(ctx: Context, prev: Sentence, s: Sentence, printed_delta: str
+                             ) -> tuple[Amount | None, int | None]:
+    change = next((c for c in ctx.result.narrative.changes if c.line == s.line and c.sentence == s.text
+                   and c.printed_delta == printed_delta and c.current is not None), None)
+    if change is None or prev.heading != s.heading:
+        return None, None
+    hit = [x for x in amounts(text_of(prev)) if abs(x.value - change.current) < 1e-6]
+    return (hit[-1], prev.line) if hit else (None, None)
 
 
 class _Start:
@@ -532,6 +548,7 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
     yield from _project_mentions(ctx)
     yield from _scoped_total_mentions(ctx)
     yield from _economic_mentions(ctx)
+    yield from _item_mentions(ctx)
     yield from _three_public_mentions(ctx)
 
 
@@ -691,6 +708,78 @@ def _project_mentions(ctx: Context) -> Iterator[Issue]:
                             evidence(tables=[p.get("kind")], rows=[p["name"]], values=[v, *vals],
                                      lines=[u.line, p.get("line")], text=u.text[max(0, m.start() - 40):m.end() + 10]))
                 break
+
+
+_ITEM_NAME = r"(?:[\u4e00-\u9fff]|[（(](?![类款项][)）])[\u4e00-\u9fff]{1,4}[)）])"
+ITEM_MENTION_RE = re.compile(
+    rf"(?:(?P<cls>{_ITEM_NAME}{{2,16}}?)[（(]类[)）])?(?P<kuan>{_ITEM_NAME}{{2,24}}?)[（(]款[)）]"
+    rf"(?P<xiang>{_ITEM_NAME}{{2,30}}?)[（(]项[)）][”\"]?(?:支出|预算数?|决算数?|安排|为|[:：])*"
+    r"(?P<num>-?\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
+# "人大事务行政运行（项）支出10528.33万元": the 款 and 项 names run together, no （款）.
+JOINED_ITEM_RE = re.compile(
+    rf"(?P<both>{_ITEM_NAME}{{4,40}}?)[（(]项[)）][”\"]?(?:支出|预算数?|决算数?|安排|为|[:：])*"
+    r"(?P<num>-?\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
+_HEADING_CLASS_RE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:支出)?[（(]类[)）]")
+
+
+def _item_key(name: str) -> str:
+    return normalise_label(name).replace("其它", "其他")
+
+
+def _item_mentions(ctx: Context) -> Iterator[Issue]:
+    """"社会工作事务（款）行政运行（项）支出51.32万元": a 项 quoted with its amount, against the row of
+    that 款 and 项 (under that 类, named in the sentence or its heading) in the expenditure tables."""
+    tables = [t for t in (ctx.table("general_budget_expenditure"), ctx.table("expenditure"))
+              if t is not None and not table_is_empty(t)]
+    if not tables:
+        return
+    index: list[tuple[CanonicalTable, dict[tuple[str, str], list[Row]]]] = []
+    for t in tables:
+        rows = [r for r in ctx.rows(t) if r.code and "total" in r.values]
+        kuan = {r.code: _item_key(r.name) for r in rows if len(r.code) == 5}
+        by_names: dict[tuple[str, str], list[Row]] = {}
+        for r in rows:
+            if len(r.code) == 7 and r.code[:5] in kuan:
+                by_names.setdefault((kuan[r.code[:5]], _item_key(r.name)), []).append(r)
+        index.append((t, by_names))
+    for s in ctx.result.narrative.sentences:
+        text = text_of(s)
+        cls0 = next((x.group(1) for x in _HEADING_CLASS_RE.finditer(s.heading.replace(" ", ""))), None)
+        matches = list(ITEM_MENTION_RE.finditer(text)) or list(JOINED_ITEM_RE.finditer(text))
+        for m in matches:
+            cls = (m.group("cls") if "cls" in m.groupdict() else None) or cls0
+            cls_code = (function_code_for_name(cls) or function_code_for_name(f"{cls}支出")) if cls else None
+            if "both" in m.groupdict():
+                both = _item_key(m.group("both"))
+                keys = [k for _, by_names in index for k in by_names if both.endswith(k[0] + k[1])]
+                if len(set(keys)) != 1:
+                    continue
+                key = keys[0]
+                said = f"{m.group('both')}（项）"
+            else:
+                key = (_item_key(m.group("kuan")), _item_key(m.group("xiang")))
+                said = f"{m.group('kuan')}（款）{m.group('xiang')}（项）"
+            found = []
+            for t, by_names in index:
+                rows = [r for r in by_names.get(key, []) if cls_code is None or r.code[:3] == cls_code]
+                if len({r.code for r in rows}) == 1:
+                    found.append((t, rows[0]))
+            if not found:
+                continue
+            v = _wan(m.group("num"), m.group("unit"))
+            half = _half(m.group("num"), m.group("unit"))
+            # A table printed in 元 is exact in 万元: only the narrative's own rounding is allowed.
+            gaps = [(abs(v - r.values["total"]), half + (0.0 if t.source_currency == "元" else 0.005), t, r)
+                    for t, r in found]
+            if any(d <= tol + 1e-9 for d, tol, _, _ in gaps):
+                continue
+            d0, _tol, t0, r0 = min(gaps, key=lambda g: g[0])
+            cut = d0 <= half + 0.005 + 1e-9  # 204.91 for 204.9197: truncated, not rounded
+            yield Issue(f"说明中{said}{m.group('num')}{m.group('unit')}，"
+                        f"{ctx.table_name(t0)}中{r0.code}{r0.name}为{fmt_number(r0.values['total'], 4 if cut else 2)}万元，"
+                        f"相差{fmt_number(d0, 4 if cut else 2)}万元" + ("，超出四舍五入（疑为截尾）" if cut else ""),
+                        evidence(tables=[t.id for t, _ in found], rows=[r0.code], values=[v, r0.values["total"]],
+                                 lines=[s.line, r0.line], text=s.text[:160]), "warning" if cut else None)
 
 
 ECON_MENTION_RE = re.compile(r"(工资福利支出|商品和服务支出|对个人和家庭的补助(?:支出)?|资本性支出)[:：]?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..document import Block, Document, RawTable
 from ..numbers import parse_amount
-from ..recognize import LABEL_RE
+from ..recognize import LABEL_RE, NO_DATA_RE
 from ..registry import classify_title, measure_for_header, normalise_label, table_kind
 
 CODE_PARTS_RE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
@@ -196,6 +196,8 @@ def rebuild(doc: Document) -> Document:
             if PAGE_NO_RE.match(text):
                 i += 1
                 continue
+            if (rows or header) and LABEL_RE.fullmatch(re.sub(r"\s+", "", text)):
+                break  # the next table's label (表八, 公开05表) before its title
             if not rows and (CONTEXT_RE.search(text) or LABEL_RE.match(re.sub(r"\s+", "", text))
                              or YEAR_ONLY_RE.match(text)):
                 out.append(nb)  # label (公开01表), unit line, "2023年度": context for recognition
@@ -224,9 +226,12 @@ def rebuild(doc: Document) -> Document:
             else:
                 rows.append((segments(text), nb.line))
             i += 1
-        if not rows and header and re.fullmatch(r"(?:合\s*计|总\s*计)", header[-1].strip()):
-            rows.append((segments(header.pop()), b.line))  # a table printing only a blank 合计 row
-        declared_empty = any("无数据" in t.text or "空表" in t.text or re.search(r"本.{0,6}无", t.text) for t in trailer)
+        if header and re.fullmatch(r"(?:合\s*计|总\s*计)", header[-1].strip()) and (
+                not rows or (not rows[0][0][0].label and not rows[0][0][0].code)):
+            # A 合计 row that is blank (the table's only row) or whose figures wrapped onto the next line.
+            rows.insert(0, (segments(header.pop()), b.line))
+        declared_empty = any(NO_DATA_RE.search(re.sub(r"\s+", "", t.text)) or re.search(r"本.{0,6}无", t.text)
+                             for t in trailer)
         if rows or (header and declared_empty):
             table = _grid(kind.id, kind.layout, header, rows, page=b.page, line=b.line)
             out.append(Block(kind="table", table=table, page=b.page, line=b.line))
