@@ -272,3 +272,12 @@ def test_a_previous_years_figure_in_brackets_is_not_this_years(tmp_path):
                  "2017 年度部门支出预算安排与 2016 年度相比（2016 年度部门支出预算安排为8,648.07万元），增加498.72万元。\n",
                  encoding="utf-8")
     assert not [m for m in extract(p).narrative.mentions if m.value == 8648.07]
+
+
+def test_a_budget_compared_with_its_own_year_is_flagged(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("上海市普陀区2026年区级部门预算\n预算主管部门：某某局\n" + PREAMBLE + "四、部门预算编制说明\n"
+                 "2026年，某某局收入预算9628.22万元，其中：财政拨款收入9628.22万元，比2026年预算增加793.14万元。\n"
+                 "支出预算9628.22万元，比2025年预算增加793.14万元。\n", encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.comparison_year"]
+    assert len(found) == 1 and "比2026年预算增加793.14万元" in found[0]["message"] and "2025年" in found[0]["message"]

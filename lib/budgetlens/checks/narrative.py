@@ -310,6 +310,31 @@ def direction(ctx: Context) -> Iterator[Issue]:
                                   text=y.sentence.text[:160]), "info" if zero else None)
 
 
+SELF_COMPARE_RE = re.compile(r"(?:比|较|与)(20\d{2})年度?(预算|决算)(?:执行数|数)?")
+
+
+@rule("narrative.comparison_year", "warning", "说明中“比上年”的比较年度不是本年：预算与上一年度比较")
+def comparison_year(ctx: Context) -> Iterator[Issue]:
+    """"2026年…比2026年预算增加793.14万元" in a 2026 budget compares the year with itself: the
+    comparison year is misprinted (a final may compare its 决算 with the same year's 预算)."""
+    year = ctx.result.recognition.year if ctx.result.recognition else None
+    if not year or ctx.kind not in ("budget", "final"):
+        return
+    seen = 0
+    for s in ctx.result.narrative.sentences:
+        for m in SELF_COMPARE_RE.finditer(text_of(s)):
+            if int(m.group(1)) != year or (ctx.kind == "final" and m.group(2) == "预算"):
+                continue
+            seen += 1
+            if seen > 3:
+                return  # the same slip repeated: three examples say it
+            text = text_of(s)
+            said = re.split(r"[，,；;。]", text[m.start():])[0]
+            yield Issue(f"{year}年{'预算' if ctx.kind == 'budget' else '决算'}的说明写“{said}”，是与本年比较，"
+                        f"比较年度应为{year - 1}年", evidence(values=[year, int(m.group(1))], lines=[s.line],
+                                                     text=s.text[:160]))
+
+
 @rule("narrative.percent", "error", "说明中的百分比与其金额一致：增减幅度 = 增减额/上年数，占比 = 金额/基数，完成率 = 执行数/预算数")
 def percent(ctx: Context) -> Iterator[Issue]:
     """Printed percentages vs their amounts: year-over-year changes, shares (占比) and 完成预算的%."""
