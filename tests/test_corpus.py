@@ -21,7 +21,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "11_sh-putuo-wanli-jiedao-altextract_2025_budget": {
         "facts.fiscal_revenue",
         "facts.general_budget_revenue",
-        "facts.project_expenditure",
         "facts.state_capital_revenue",
         "function_totals.201",
     },

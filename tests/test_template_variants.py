@@ -281,3 +281,13 @@ def test_a_budget_compared_with_its_own_year_is_flagged(tmp_path):
                  "支出预算9628.22万元，比2025年预算增加793.14万元。\n", encoding="utf-8")
     found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.comparison_year"]
     assert len(found) == 1 and "比2026年预算增加793.14万元" in found[0]["message"] and "2025年" in found[0]["message"]
+
+
+def test_project_expenditure_from_the_total_less_basic_when_its_column_is_unread():
+    rows = [["功能分类科目编码", "功能分类科目名称", "合计", "基本支出"],
+            ["201", "一般公共服务支出", "3,296,600", ""], ["合计", "", "189,767,551", "101,341,746"]]
+    doc = _doc([("text", "某某街道2025年部门预算"), ("text", "2025年部门支出预算总表"), ("text", "单位：元"), ("table", rows)])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["basic_expenditure"] == 10134.1746
+    assert j["facts"]["project_expenditure"] == 8842.5805
+    assert j["provenance"]["project_expenditure"]["source"] == "derived"

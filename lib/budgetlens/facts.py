@@ -212,7 +212,30 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
         f = summary.frame[summary.frame["name"].fillna("").astype(str).str.contains("结转|结余|^上年结")]
         printed = {"income" if s == "income" else "expenditure" for s in f["section"]}
     _derive(facts, printed)
+    _derive_project(facts, by_kind.get("expenditure"))
     return facts
+
+
+OTHER_EXPENDITURE = ("remit_upper", "operating_expenditure", "subsidy_affiliated", "reserve")
+
+
+def _derive_project(facts: Facts, table: CanonicalTable | None) -> None:
+    """本年支出 = 基本支出 + 项目支出 (+ 上缴上级, 经营, 对附属单位补助, 预留机动): 项目支出 whose cells
+    were not read is the total less the others, when the 支出表 prints the total and 基本支出 and
+    every other category it has is read."""
+    if "project_expenditure" in facts.values or table is None:
+        return
+    total, basic = facts.get("expenditure_total"), facts.get("basic_expenditure")
+    src = facts.values.get("basic_expenditure")
+    if total is None or basic is None or src is None or src.table != "expenditure":
+        return
+    f = table.frame
+    row = f[(f["name"].fillna("").isin(["合计", "总计", "本年支出合计"])) & f["value"].notna()]
+    other = row[row["measure"].isin(OTHER_EXPENDITURE)]["value"]
+    if len(row) and total - basic - float(other.sum()) >= 0:
+        facts.set("project_expenditure", FactValue(
+            value=round(total - basic - float(other.sum()), 6), source="derived",
+            text="本年支出合计 − 基本支出" + ("（− 其他支出类别）" if len(other) else "")))
 
 
 BLANK = "空白"  # a fact read as 0 because its printed row is blank
