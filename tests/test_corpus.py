@@ -216,3 +216,22 @@ def test_page_dump_json_extracts_like_its_text_layer(corpus_dir):
     a, b = extract(dump[0]).to_json(), extract(text).to_json()
     for section in ("document", "facts", "function_totals", "prior_year"):
         assert {k: v for k, v in a[section].items() if k != "path"} == {k: v for k, v in b[section].items() if k != "path"}
+
+
+def test_hand_read_inconsistencies_are_found(corpus_dir):
+    """The validator reports the inconsistencies read off the corpus by hand (`inconsistencies` in
+    tests/expected/corpus): a floor on how many it matches, so that a regression shows."""
+    from budgetlens.checks.faults import matches_inconsistency
+    from budgetlens.extract import extract
+
+    listed = found = 0
+    for path in EXPECTED_FILES:
+        e = _load(path)
+        items = e.get("inconsistencies") or []
+        if not items:
+            continue
+        got = extract([corpus_dir / f for f in (e.get("files") or [e["file"]])]).to_json()
+        findings = [f for f in got["findings"] if f["severity"] in ("error", "warning")]
+        listed += len(items)
+        found += sum(1 for item in items if any(matches_inconsistency(f, [item]) for f in findings))
+    assert listed >= 30 and found >= 11, (found, listed)

@@ -291,3 +291,14 @@ def test_project_expenditure_from_the_total_less_basic_when_its_column_is_unread
     assert j["facts"]["basic_expenditure"] == 10134.1746
     assert j["facts"]["project_expenditure"] == 8842.5805
     assert j["provenance"]["project_expenditure"]["source"] == "derived"
+
+
+def test_an_items_figure_restated_differently_in_its_paragraph(tmp_path):
+    body = ITEM_TABLE.replace("873,617.00", "2,088,000.00").replace("2,961,221.00", "4,175,604.00") + (
+        "四、部门预算编制说明\n"
+        "12、社会保障和就业支出（208类）行政事业单位养老支出（05款）机关事业单位职业年金缴费支出（06项）208.8万元。主要用于：缴费\n"
+        "。2023年当年预算执行数为198.34万元，2024年预算安排201.50万元，比2023年预算执行数增加5.27%。\n")
+    p = tmp_path / "b.txt"
+    p.write_text("上海市普陀区2024年区级部门预算\n预算主管部门：某某局\n" + PREAMBLE + body, encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
+    assert len(found) == 1 and "2024年预算安排201.50万元" in found[0]["message"] and "208.8万元" in found[0]["message"]

@@ -737,14 +737,34 @@ def _project_mentions(ctx: Context) -> Iterator[Issue]:
 
 _ITEM_NAME = r"(?:[\u4e00-\u9fff]|[（(](?![类款项][)）])[\u4e00-\u9fff]{1,4}[)）])"
 ITEM_MENTION_RE = re.compile(
-    rf"(?:(?P<cls>{_ITEM_NAME}{{2,16}}?)[（(]类[)）])?(?P<kuan>{_ITEM_NAME}{{2,24}}?)[（(]款[)）]"
-    rf"(?P<xiang>{_ITEM_NAME}{{2,30}}?)[（(]项[)）][”\"]?(?:支出|预算数?|决算数?|安排|为|[:：])*"
+    rf"(?:(?P<cls>{_ITEM_NAME}{{2,16}}?)[（(]\d{{0,3}}类[)）])?(?P<kuan>{_ITEM_NAME}{{2,24}}?)[（(]\d{{0,2}}款[)）]"
+    rf"(?P<xiang>{_ITEM_NAME}{{2,30}}?)[（(]\d{{0,2}}项[)）][”\"]?(?:支出|预算数?|决算数?|安排|为|[:：])*"
     r"(?P<num>-?\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
 # "人大事务行政运行（项）支出10528.33万元": the 款 and 项 names run together, no （款）.
 JOINED_ITEM_RE = re.compile(
     rf"(?P<both>{_ITEM_NAME}{{4,40}}?)[（(]项[)）][”\"]?(?:支出|预算数?|决算数?|安排|为|[:：])*"
     r"(?P<num>-?\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元|亿元)")
-_HEADING_CLASS_RE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:支出)?[（(]类[)）]")
+_HEADING_CLASS_RE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:支出)?[（(]\d{0,3}类[)）]")
+
+
+def _restated_item_amount(ctx: Context, sents: list[Sentence], idx: int, after: int
+                          ) -> tuple[float, str, str, int] | None:
+    """The item's own-year figure restated later in its paragraph ("2026年预算安排201.50万元"), up to
+    the next item: (万元, printed number, quoted words, line)."""
+    year = ctx.result.recognition.year if ctx.result.recognition else None
+    if not year or ctx.kind != "budget":
+        return None
+    pat = re.compile(rf"{year}年度?预算(?:安排|数)?(?:为)?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)")
+    for j in range(idx, min(len(sents), idx + 4)):
+        text = text_of(sents[j])
+        start = after if j == idx else 0
+        nxt = ITEM_MENTION_RE.search(text, start) or JOINED_ITEM_RE.search(text, start)
+        m = pat.search(text, start, nxt.start() if nxt else len(text))
+        if m:
+            return _wan(m.group(1), m.group(2)), m.group(1), m.group(0), sents[j].line
+        if nxt or (j > idx and sents[j].heading != sents[idx].heading):
+            return None
+    return None
 
 
 def _item_key(name: str) -> str:
@@ -767,7 +787,8 @@ def _item_mentions(ctx: Context) -> Iterator[Issue]:
             if len(r.code) == 7 and r.code[:5] in kuan:
                 by_names.setdefault((kuan[r.code[:5]], _item_key(r.name)), []).append(r)
         index.append((t, by_names))
-    for s in ctx.result.narrative.sentences:
+    sents = ctx.result.narrative.sentences
+    for idx, s in enumerate(sents):
         text = text_of(s)
         cls0 = next((x.group(1) for x in _HEADING_CLASS_RE.finditer(s.heading.replace(" ", ""))), None)
         matches = list(ITEM_MENTION_RE.finditer(text)) or list(JOINED_ITEM_RE.finditer(text))
@@ -793,6 +814,10 @@ def _item_mentions(ctx: Context) -> Iterator[Issue]:
                 continue
             v = _wan(m.group("num"), m.group("unit"))
             half = _half(m.group("num"), m.group("unit"))
+            restated = _restated_item_amount(ctx, sents, idx, m.end())
+            if restated is not None and abs(restated[0] - v) > half + _half(restated[1]) + 1e-9:
+                yield Issue(f"说明中{said}{m.group('num')}{m.group('unit')}，其后又写“{restated[2]}”，同一项金额前后不一",
+                            evidence(rows=[said], values=[v, restated[0]], lines=[s.line, restated[3]], text=s.text[:160]))
             # A table printed in 元 is exact in 万元: only the narrative's own rounding is allowed.
             gaps = [(abs(v - r.values["total"]), half + (0.0 if t.source_currency == "元" else 0.005), t, r)
                     for t, r in found]
