@@ -302,3 +302,12 @@ def test_an_items_figure_restated_differently_in_its_paragraph(tmp_path):
     p.write_text("上海市普陀区2024年区级部门预算\n预算主管部门：某某局\n" + PREAMBLE + body, encoding="utf-8")
     found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.amount_mismatch"]
     assert len(found) == 1 and "2024年预算安排201.50万元" in found[0]["message"] and "208.8万元" in found[0]["message"]
+
+
+def test_a_fund_tables_note_naming_the_other_fund(tmp_path):
+    body = ("2025年部门国有资本经营预算支出功能分类预算表\n编制部门：某某局 单位：元\n项目 国有资本经营预算支出\n"
+            "功能分类科目名称 合计 基本支出 项目支出\n合计\n注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。\n")
+    found = [f for f in _plain_report(tmp_path, body).to_json()["findings"] if f["rule"] == "completeness.note_fund"]
+    assert len(found) == 1 and "政府性基金" in found[0]["message"]
+    ok = body.replace("无政府性基金预算", "无国有资本经营预算")
+    assert not [f for f in _plain_report(tmp_path, ok).to_json()["findings"] if f["rule"] == "completeness.note_fund"]

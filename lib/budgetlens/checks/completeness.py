@@ -60,6 +60,26 @@ def missing_table(ctx: Context) -> Iterator[Issue]:
                     evidence(tables=[kind_id], lines=[m[0] for m in mentions[:5]], missing=kind_id))
 
 
+_FUND_WORDS = {"gov_fund": "政府性基金", "state_capital": "国有资本经营"}
+
+
+@rule("completeness.note_fund", "warning", "表下注明的资金与表格一致（国有资本经营预算表的注不应写政府性基金）")
+def note_fund(ctx: Context) -> Iterator[Issue]:
+    """A fund table's note names the other fund (国有资本经营预算支出表 under a note "无政府性基金预算…"):
+    the note was copied from the neighbouring table."""
+    for t in ctx.statement_tables():
+        own = _FUND_WORDS.get(t.id)
+        if own is None:
+            continue
+        other = next(w for k, w in _FUND_WORDS.items() if k != t.id)
+        for n in t.notes:
+            c = re.sub(r"\s+", "", n)
+            if other in c and own not in c and EMPTY_WORDS.search(c):
+                yield Issue(f"{ctx.table_name(t)}的表注写“{c[:50]}”，说的是{other}而非{own}",
+                            evidence(tables=[t.id], lines=[t.line], text=c[:160]))
+                break
+
+
 @rule("completeness.undeclared_empty", "warning", "无数据的表格应注明“本表无数据”/空表")
 def undeclared_empty(ctx: Context) -> Iterator[Issue]:
     """Standard tables without figures that no 本表无数据/空表 note declares empty."""
