@@ -311,3 +311,20 @@ def test_a_fund_tables_note_naming_the_other_fund(tmp_path):
     assert len(found) == 1 and "政府性基金" in found[0]["message"]
     ok = body.replace("无政府性基金预算", "无国有资本经营预算")
     assert not [f for f in _plain_report(tmp_path, ok).to_json()["findings"] if f["rule"] == "completeness.note_fund"]
+
+
+def test_glued_fund_headers_name_the_columns_only_when_every_row_prints_them(tmp_path):
+    from budgetlens.registry import split_header_words
+
+    assert split_header_words("一般公共预算政府性基金预算国有资本经营预算") == ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    assert split_header_words("项目") == ["项目"]
+    head = ("2026年预算单位财政拨款收支预算总表\n编制单位：某某街道办事处 单位：元\n财政拨款收入 财政拨款支出\n"
+            "项目 预算数 项目 合计 一般公共预算政府性基金预算\n")
+    full = head + ("一、一般公共预算 3,000,000 一、一般公共服务支出 2,000,000 2,000,000 0\n"
+                   "二、政府性基金预算 1,000,000 二、城乡社区支出 2,000,000 1,000,000 1,000,000\n"
+                   "收入总计 4,000,000 支出总计 4,000,000 3,000,000 1,000,000\n")
+    f = next(t for t in _plain_report(tmp_path, full).tables if t.id == "fiscal_summary").frame
+    assert {"general_budget", "gov_fund"} <= set(f["measure"].dropna())
+    partial = full.replace("2,000,000 2,000,000 0", "2,000,000 2,000,000")
+    f = next(t for t in _plain_report(tmp_path, partial).tables if t.id == "fiscal_summary").frame
+    assert "gov_fund" not in set(f["measure"].dropna())

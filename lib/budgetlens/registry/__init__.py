@@ -99,6 +99,23 @@ def _measure_aliases() -> list[tuple[str, str]]:
     return pairs
 
 
+def split_header_words(token: str) -> list[str]:
+    """Column headers printed without spaces between them (一般公共预算政府性基金预算国有资本经营预算)
+    cut into the known headers they are made of; the token itself when it is not such a run."""
+    t = normalise_label(token)
+    if not t or measure_for_header(t) is None:
+        return [token]
+    out: list[str] = []
+    i = 0
+    while i < len(t):
+        alias = next((a for a, _m in _measure_aliases() if t.startswith(a, i)), None)
+        if alias is None:
+            return [token]
+        out.append(alias)
+        i += len(alias)
+    return out if len(out) > 1 else [token]
+
+
 @lru_cache(maxsize=8192)
 def measure_for_header(header: str) -> str | None:
     """Canonical measure id for a column header (exact alias first, then longest contained alias)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..document import Block, Document, RawTable
 from ..numbers import parse_amount
 from ..recognize import LABEL_RE, NO_DATA_RE
-from ..registry import classify_title, measure_for_header, normalise_label, table_kind
+from ..registry import classify_title, measure_for_header, normalise_label, split_header_words, table_kind
 
 CODE_PARTS_RE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
 CODE_GLUED_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([\u4e00-\u9fff].*)$")
@@ -256,6 +256,27 @@ def _value_headers(header: list[str], n: int) -> list[str]:
     return ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
 
 
+_ITEM_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|功能科目名称|功能分类科目名称|支出功能分类科目名称)$")
+
+
+def _side_value_headers(header: list[str], sides: list[str]) -> dict[str, list[str]]:
+    """Each side's value-column headers from the header line that names the item column of every
+    side (项目 预算数 项目 合计 一般公共预算 政府性基金预算 …), glued headers cut apart."""
+    for line in reversed(header):
+        words = [w for tok in _tokens(line) for w in split_header_words(tok)]
+        starts = [i for i, w in enumerate(words) if _ITEM_HEADER.match(normalise_label(w))]
+        if len(starts) != len(sides):
+            continue
+        out: dict[str, list[str]] = {}
+        for k, side in enumerate(sides):
+            stop = starts[k + 1] if k + 1 < len(starts) else len(words)
+            cols = words[starts[k] + 1:stop]
+            if cols and all(measure_for_header(w) not in (None, "line_no") for w in cols):
+                out[side] = cols
+        return out
+    return {}
+
+
 def _side(seg: Segment, layout_groups: int) -> str:
     label = normalise_label(re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])", "", seg.label))
     if any(w in label for w in PURPOSE_WORDS) and layout_groups == 3:
@@ -426,8 +447,13 @@ def _summary_grid(header: list[str], rows: list[tuple[list[Segment], int]], page
         placed.append((by_side, ln))
     head = []
     names = {"income": "收入", "expenditure": "支出", "purpose": "支出用途"}
+    named = _side_value_headers(header, sides)
     for s in sides:
-        head += [names[s], "合计"] + [f"col{k + 2}" for k in range(width[s] - 1)]
+        # Name the columns only when every row prints all of them: a row with fewer figures lost
+        # blank cells, and which columns they were cannot be told.
+        full = all(len(p[s].amounts) in (0, width[s]) for p, _ in placed if s in p)
+        values = named.get(s, [])[:width[s]] if full and len(named.get(s, [])) >= width[s] else []
+        head += [names[s], *(values or ["合计"] + [f"col{k + 2}" for k in range(width[s] - 1)])]
     grid = [head]
     lines = [line]
     for by_side, ln in placed:
