@@ -328,3 +328,15 @@ def test_glued_fund_headers_name_the_columns_only_when_every_row_prints_them(tmp
     partial = full.replace("2,000,000 2,000,000 0", "2,000,000 2,000,000")
     f = next(t for t in _plain_report(tmp_path, partial).tables if t.id == "fiscal_summary").frame
     assert "gov_fund" not in set(f["measure"].dropna())
+
+
+def test_a_percent_off_by_hundredths_is_info_and_by_more_is_an_error(tmp_path):
+    def percent_findings(pct: str) -> list[dict]:
+        p = tmp_path / "p.txt"
+        p.write_text("某某办公厅2017年度部门预算\n" + PREAMBLE.replace("一、", "二、") + "一、支出预算情况说明\n"
+                     f"行政运行支出6106.99万元，与上年相比增加101.48万元，增长{pct}%。\n", encoding="utf-8")
+        return [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.percent"]
+
+    assert not percent_findings("1.69")
+    assert [f["severity"] for f in percent_findings("1.68")] == ["info"]  # 101.48/6005.51 = 1.6898%
+    assert [f["severity"] for f in percent_findings("1.66")] == ["error"]

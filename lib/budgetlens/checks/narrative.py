@@ -335,6 +335,11 @@ def comparison_year(ctx: Context) -> Iterator[Issue]:
                                                      text=s.text[:160]))
 
 
+# A printed percentage off by at most this many points beyond what its amounts' rounding allows is
+# an intermediate rounding (or shares nudged to add up to 100%): info. Beyond it, an arithmetic slip.
+SLIP_POINTS = 0.02
+
+
 @rule("narrative.percent", "error", "说明中的百分比与其金额一致：增减幅度 = 增减额/上年数，占比 = 金额/基数，完成率 = 执行数/预算数")
 def percent(ctx: Context) -> Iterator[Issue]:
     """Printed percentages vs their amounts: year-over-year changes, shares (占比) and 完成预算的%."""
@@ -367,7 +372,7 @@ def _yoy_percent(ctx: Context) -> Iterator[Issue]:
             continue
         expected = abs(delta) / prior * 100.0
         gap = min(abs(pct - lo), abs(pct - hi))
-        sev = "info" if gap <= 0.1 else None
+        sev = "info" if gap <= SLIP_POINTS else None
         yield Issue(f"{base}，推算上年数{fmt_number(prior)}万元，增减幅度应为{expected:.2f}%，而非{y.pct_num}%", ev, sev)
 
 
@@ -497,7 +502,7 @@ def _ratio_issue(ctx: Context, s: Sentence, v: float, hv: float, v_text: str, b:
         return
     expected = v / b * 100.0
     gap = min(abs(pct - lo), abs(pct - hi))
-    sev = "info" if gap <= 0.1 else ("error" if explicit else "warning")
+    sev = "info" if gap <= SLIP_POINTS else ("error" if explicit else "warning")
     note = "，差异微小，可能为使各项合计100%而调整" if sev == "info" else ""
     yield Issue(f"说明中{v_text}{what}{pct_num}%，按{v_text}/{b_text}计算应为{expected:.2f}%{note}",
                 evidence(values=[v, b, pct, round(expected, 4)], lines=[s.line], text=s.text[:160]), sev)
