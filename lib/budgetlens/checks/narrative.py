@@ -253,12 +253,23 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
 
 def _previous_subject_amount(ctx: Context, prev: Sentence, s: Sentence, printed_delta: str
                              ) -> tuple[Amount | None, int | None]:
+    if prev.heading != s.heading:
+        return None, None
     change = next((c for c in ctx.result.narrative.changes if c.line == s.line and c.sentence == s.text
                    and c.printed_delta == printed_delta and c.current is not None), None)
-    if change is None or prev.heading != s.heading:
+    if change is not None:
+        hit = [x for x in amounts(text_of(prev)) if abs(x.value - change.current) < 1e-6]
+        return (hit[-1], prev.line) if hit else (None, None)
+    # "3．住房保障（类）支出3894.09万元，主要用于…。与上年相比增加878.93万元": a 类/项 the previous
+    # sentence opens with, and its one figure.
+    text = text_of(prev)
+    found = amounts(text)
+    opens = any(line == prev.line and heading == prev.heading
+                for _code, _v, line, heading in ctx.result.narrative.class_mentions) \
+        or ITEM_MENTION_RE.search(text[:80]) or JOINED_ITEM_RE.search(text[:80])
+    if not opens or len(found) != 1:
         return None, None
-    hit = [x for x in amounts(text_of(prev)) if abs(x.value - change.current) < 1e-6]
-    return (hit[-1], prev.line) if hit else (None, None)
+    return found[0], prev.line
 
 
 class _Start:
