@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 DASHES = "-‐‑‒–—―−─━－"
-# A line that is only a page number: "- 3 -", "— 6 —", "3", "16 -" (its first dash lost), "第 3 页", "3 / 24", "Page 3 of 24".
+# A line that is only a page number: "- 3 -", "— 6 —", "-- 3 --", "3", "16 -" (its first dash lost), "第 3 页",
+# "3 / 24", "Page 3 of 24".
 PAGE_NUMBER_RE = re.compile(
-    rf"^(?:[{DASHES}]?\s*\d{{1,4}}\s*[{DASHES}]?|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
+    rf"^(?:[{DASHES}\s]*\d{{1,4}}[{DASHES}\s]*|第\s*\d{{1,4}}\s*页(?:\s*[,，/]?\s*共\s*\d{{1,4}}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
     re.I,
 )

@@ -66,16 +66,20 @@ def _clean_float(v: float | int | str) -> float | str:
 
 
 @lru_cache(maxsize=1)
-def helper_keys() -> frozenset[str]:
-    """Figures read only to check or derive facts (not reported): registry ``helpers``."""
+def _registry() -> dict:
     text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
-    return frozenset(yaml.safe_load(text).get("helpers", []))
+    return yaml.safe_load(text)
+
+
+def fact_sources() -> dict[str, list[dict]]:
+    """Where each fact is read, in order of preference: registry ``facts``."""
+    return _registry()["facts"]
 
 
 @lru_cache(maxsize=1)
-def fact_sources() -> dict[str, list[dict]]:
-    text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)["facts"]
+def helper_keys() -> frozenset[str]:
+    """Figures read only to check or derive facts (not reported): registry ``helpers``."""
+    return frozenset(_registry().get("helpers", []))
 
 
 def tables_by_kind(tables: list[CanonicalTable]) -> dict[str, CanonicalTable]:
@@ -227,30 +231,23 @@ def _derive_project(facts: Facts, table: CanonicalTable | None) -> None:
         return
     total, basic = facts.get("expenditure_total"), facts.get("basic_expenditure")
     src = facts.values.get("basic_expenditure")
-    if total is None or basic is None or src is None or src.table != "expenditure":
+    if total is None or basic is None or src is None or src.table != "expenditure" or not src.row:
         return
-    f = table.frame
-    row = f[(f["name"].fillna("").isin(["合计", "总计", "本年支出合计"])) & f["value"].notna()]
-    other = row[row["measure"].isin(OTHER_EXPENDITURE)]["value"]
-    if len(row) and total - basic - float(other.sum()) >= 0:
+    others = [lookup(table, {"rows": [src.row], "measure": m})[0] for m in OTHER_EXPENDITURE]
+    other = sum(v for v in others if v is not None)
+    if total - basic - other >= 0:
         facts.set("project_expenditure", FactValue(
-            value=round(total - basic - float(other.sum()), 6), source="derived",
-            text="本年支出合计 − 基本支出" + ("（− 其他支出类别）" if len(other) else "")))
+            value=round(total - basic - other, 6), source="derived",
+            text="本年支出合计 − 基本支出" + ("（− 其他支出类别）" if other else "")))
 
 
 BLANK = "空白"  # a fact read as 0 because its printed row is blank
 
 
-@lru_cache(maxsize=1)
-def _wholes() -> dict[str, list[str]]:
-    text = resources.files("budgetlens.registry").joinpath("facts.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text).get("wholes", {})
-
-
 def _drop_blank_parts(facts: Facts) -> None:
     """A blank row means 0 only when the table's own whole agrees: a part read blank while the whole
     exceeds the other parts is a misread layout (cells scattered off their rows), not a fact."""
-    for whole, parts in _wholes().items():
+    for whole, parts in _registry().get("wholes", {}).items():
         w = facts.get(whole)
         if not w:
             continue

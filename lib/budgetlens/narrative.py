@@ -16,6 +16,7 @@ import yaml
 
 from .document import PAGE_NUMBER_RE, Document
 from .numbers import to_wan
+from .recognize import CURRENCY_RE, UNIT_NAME_RE
 from .registry import classify_title, normalise_label
 
 NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
@@ -156,13 +157,13 @@ def sentences(doc: Document) -> list[Sentence]:
 
 
 def _is_table_caption(text: str) -> bool:
+    """A table's title, or its unit line (编制部门：… 单位：元), as recognition reads them."""
     t = text.replace(" ", "")
-    if CAPTION_RE.search(t):
+    if len(t) > 80 or re.search(r"[。，；]", t):
+        return False
+    if UNIT_NAME_RE.match(text.strip()) and CURRENCY_RE.search(t):
         return True
-    return len(t) <= 60 and not re.search(r"[。，；]", t) and t.endswith("表") and classify_title(t)[0] is not None
-
-
-CAPTION_RE = re.compile(r"^(?:编制部门|编制单位|部门名称|单位名称|部门|单位)[:：].{0,60}?(?:金额)?单位[:：](?:万元|元|亿元)$")
+    return t.endswith("表") and classify_title(t)[0] is not None
 
 
 def _split(text: str, line: int, heading: str) -> list[Sentence]:

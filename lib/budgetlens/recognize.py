@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document import Block, Document, RawTable
+from .document import PAGE_NUMBER_RE, Block, Document, RawTable
 from .numbers import is_amount
 from .registry import TableKind, classify_title, normalise_label
 
@@ -27,7 +27,6 @@ UNIT_NAME_RE = re.compile(
 )
 NO_DATA_RE = re.compile(r"本表无数据|此表为空表|为空表|本表为空|无数据|本表无|空表|无相关收支"
                         r"|^注[:：]?(?:本|我)(?:单位|部门).{0,12}?(?:无|没有|未安排)")
-PAGE_NOISE_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d+)?[-—–\s]*$|^\d{1,4}\s*/\s*\d{1,4}$")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 
 
@@ -115,7 +114,7 @@ def _read_context(lines: list[Block]) -> TableContext:
 
 
 def _is_noise(block: Block) -> bool:
-    return PAGE_NOISE_RE.match(block.text.strip()) is not None
+    return PAGE_NUMBER_RE.match(block.text.strip()) is not None
 
 
 def _is_header_like(row: list[str]) -> bool:

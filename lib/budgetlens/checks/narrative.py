@@ -243,7 +243,6 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                     # "项目支出预算数为4335.3万元。与上年相比减少了1237.7万元": the subject and its figure
                     # are the previous sentence's (as the narrative reader resolved them).
                     current, line = _previous_subject_amount(ctx, sents[idx - 1], s, a.group(2) + a.group(3))
-                a, p = st["amt"], st["pct"]
                 out.append(YoY(sentence=s, subject=subject, amount_word=a.group(1) if a else None,
                                delta_num=a.group(2) if a else None, delta_unit=a.group(3) if a else None,
                                pct_word=p.group(1) if p else None, pct_num=p.group(2) if p else None,
@@ -333,13 +332,13 @@ def comparison_year(ctx: Context) -> Iterator[Issue]:
         return
     seen = 0
     for s in ctx.result.narrative.sentences:
-        for m in SELF_COMPARE_RE.finditer(text_of(s)):
+        text = text_of(s)
+        for m in SELF_COMPARE_RE.finditer(text):
             if int(m.group(1)) != year or (ctx.kind == "final" and m.group(2) == "预算"):
                 continue
             seen += 1
             if seen > 3:
                 return  # the same slip repeated: three examples say it
-            text = text_of(s)
             said = re.split(r"[，,；;。]", text[m.start():])[0]
             yield Issue(f"{year}年{'预算' if ctx.kind == 'budget' else '决算'}的说明写“{said}”，是与本年比较，"
                         f"比较年度应为{year - 1}年", evidence(values=[year, int(m.group(1))], lines=[s.line],
@@ -809,7 +808,7 @@ def _item_mentions(ctx: Context) -> Iterator[Issue]:
         cls0 = next((x.group(1) for x in _HEADING_CLASS_RE.finditer(s.heading.replace(" ", ""))), None)
         matches = list(ITEM_MENTION_RE.finditer(text)) or list(JOINED_ITEM_RE.finditer(text))
         for m in matches:
-            cls = (m.group("cls") if "cls" in m.groupdict() else None) or cls0
+            cls = m.groupdict().get("cls") or cls0
             cls_code = (function_code_for_name(cls) or function_code_for_name(f"{cls}支出")) if cls else None
             if "both" in m.groupdict():
                 both = _item_key(m.group("both"))

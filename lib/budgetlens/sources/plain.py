@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..document import Block, Document, RawTable
+from ..document import PAGE_NUMBER_RE, Block, Document, RawTable
 from ..numbers import parse_amount
 from ..recognize import LABEL_RE, NO_DATA_RE
 from ..registry import classify_title, measure_for_header, normalise_label, split_header_words, table_kind
@@ -24,7 +24,6 @@ TOC_RE = re.compile(r"[…\.·]{4,}|…{2,}")
 YEAR_ONLY_RE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
 SECTION_RE = re.compile(r"^第[一二三四五六七八九十]+部分|情况说明$|名词解释|^目\s*录")
 NOTE_RE = re.compile(r"^(?:注|说明|备注|附注)\s*[:：\d]")
-PAGE_NO_RE = re.compile(r"^[-—─–\s]*\d{1,3}[-—─–\s]*$")
 CONTEXT_RE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]")
 FUNCTION_CLASS_RE = re.compile(r"支出$|支出[（(]类[)）]$")
 PURPOSE_WORDS = ("基本支出", "项目支出", "机动经费", "预留", "经营支出", "对附属单位补助", "上缴上级", "事业单位经营支出")
@@ -193,7 +192,7 @@ def rebuild(doc: Document) -> Document:
             text = nb.text.strip()
             if _title_at(blocks, i)[0] is not None:
                 break
-            if PAGE_NO_RE.match(text):
+            if PAGE_NUMBER_RE.match(text) and not re.fullmatch(r"\d{4}", text):  # not a wrapped 4-digit figure
                 i += 1
                 continue
             if (rows or header) and LABEL_RE.fullmatch(re.sub(r"\s+", "", text)):
@@ -319,7 +318,9 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
             continue
         single = len(segs) == 1 and segs[0].amounts and not (segs[0].label and _starts_item(segs[0].label))
         figures_only = single and not segs[0].label and not segs[0].code
-        coded = single and bool(segs[0].code)
+        # The line a wrapped name's first line belongs to: a code with its figures, or figures (and a
+        # code) with no name of their own, alone or opening a side-by-side line.
+        takes_head = (single and bool(segs[0].code)) or (not segs[0].label and bool(segs[0].amounts))
         if pending and last is not None and not _starts_item(pending[0].label) and len(pending[0].label) <= 10:
             last.label = _join(last.label, pending.pop(0).label)  # the previous name's last line
         last = None
@@ -335,9 +336,7 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
             last = out[-1][0][0]
             out.append((segs[1:], ln))
             continue
-        if len(segs) > 1 and not segs[0].label and segs[0].amounts and pending:
-            figures_only = True  # the first group's figure (and code) between its name's lines
-        if (figures_only or coded) and pending:
+        if takes_head and pending:
             head = pending.pop()  # the name's first line; earlier loose lines are rows of their own
             segs[0].label = _join(head.label, segs[0].label)
             last = segs[0]
