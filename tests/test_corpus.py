@@ -19,10 +19,8 @@ KNOWN_GAPS_PDF: dict[str, set[str]] = {
 }
 KNOWN_GAPS: dict[str, set[str]] = {
     "11_sh-putuo-wanli-jiedao-altextract_2025_budget": {
-        "facts.fiscal_revenue",
         "facts.general_budget_revenue",
         "facts.state_capital_revenue",
-        "function_totals.201",
     },
 }
 
@@ -77,34 +75,64 @@ def _wrong_figures(e: dict, got: dict) -> dict[str, tuple]:
     return wrong
 
 
-def _layout_text(pdf, out_dir):
-    """The PDF's text layer as ``pdfplumber`` writes it with ``layout=True`` (whitespace-aligned
-    columns, another way researchers extract these reports)."""
+def _pdfplumber_layout(pdf) -> str:
+    """The text layer as ``pdfplumber`` writes it with ``layout=True``: whitespace-aligned columns."""
     import pdfplumber
 
-    target = out_dir / (pdf.stem + ".txt")
-    if not target.exists():
-        with pdfplumber.open(str(pdf)) as doc:
-            target.write_text("\f".join(p.extract_text(layout=True) or "" for p in doc.pages), encoding="utf-8")
-    return target
+    with pdfplumber.open(str(pdf)) as doc:
+        return "\f".join(p.extract_text(layout=True) or "" for p in doc.pages)
+
+
+def _pypdfium2_text(pdf) -> str:
+    """The text layer as ``pypdfium2`` writes it: each page in drawing order, so a table's title
+    often comes after its rows."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+    return "\f".join(t.replace("\r\n", "\n").replace("\r", "\n") for t in pages)
+
+
+EXTRACTORS = {"pdfplumber-layout": _pdfplumber_layout, "pypdfium2": _pypdfium2_text}
+# Figures another extractor's text does not give, by extractor and document (as KNOWN_GAPS).
+KNOWN_GAPS_EXTRACTORS: dict[str, dict[str, set[str]]] = {
+    "pypdfium2": {
+        # 上年结转资金 is drawn after the summary's title, among its header cells.
+        "24_js-renda-bgt_2017_budget": {"facts.carryover_begin"},
+        # 结转下年资金 likewise, its blank figure drawn nowhere.
+        "30_js-shengwei-bgt-text_2018_budget": {"facts.carryover_end"},
+    },
+}
 
 
 @pytest.fixture(scope="module")
-def layout_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("layout")
+def extracted_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("extracted")
 
 
+@pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
 @pytest.mark.parametrize("expected_path", EXPECTED_FILES, ids=lambda p: p.stem)
-def test_layout_text_of_each_pdf_gives_the_hand_read_figures(corpus_dir, expected_path, layout_dir):
-    """Every figure read by hand also comes out of a different text extraction of the same PDFs."""
+def test_other_extractors_text_gives_the_hand_read_figures(corpus_dir, expected_path, extractor, extracted_dir):
+    """Every figure read by hand also comes out of other text extractions of the same PDFs."""
     from budgetlens.extract import extract
 
     e = _load(expected_path)
     pdfs = [corpus_dir / f for f in _pdf_files(e.get("files") or [e["file"]])]
     if not all(p.exists() for p in pdfs):
         pytest.skip("no PDF of this document in the corpus")
-    got = extract([_layout_text(p, layout_dir) for p in pdfs]).to_json()
-    assert not _wrong_figures(e, got)
+    texts = []
+    for pdf in pdfs:
+        target = extracted_dir / f"{pdf.stem}.{extractor}.txt"
+        if not target.exists():
+            target.write_text(EXTRACTORS[extractor](pdf), encoding="utf-8")
+        texts.append(target)
+    gaps = KNOWN_GAPS_EXTRACTORS.get(extractor, {}).get(expected_path.stem, set())
+    all_wrong = _wrong_figures(e, extract(texts).to_json())
+    assert not {k: v for k, v in all_wrong.items() if k not in gaps}
+    assert not gaps - set(all_wrong), "now right, remove from the known gaps"
 
 
 @pytest.mark.parametrize("expected_path,fmt", CASES, ids=lambda v: v.stem if hasattr(v, "stem") else v)

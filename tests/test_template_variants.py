@@ -340,3 +340,52 @@ def test_a_percent_off_by_hundredths_is_info_and_by_more_is_an_error(tmp_path):
     assert not percent_findings("1.69")
     assert [f["severity"] for f in percent_findings("1.68")] == ["info"]  # 101.48/6005.51 = 1.6898%
     assert [f["severity"] for f in percent_findings("1.66")] == ["error"]
+
+
+def test_a_parts_figure_after_its_wholes_name_is_not_the_whole(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2017年度部门预算\n" + PREAMBLE + "十一、“三公”经费支出预算表情况说明\n"
+                 "某某办公厅2017年度一般公共预算拨款安排的“三公”经费预算支出中，因公出国（境）费支出76万元，"
+                 "占“三公”经费的11.24%。\n", encoding="utf-8")
+    assert not [m for m in extract(p).narrative.mentions if m.key == "three_public_total"]
+
+
+def _summary_doc(income_rows: list[list[str]], extra: list | None = None) -> Document:
+    rows = [["收入", "", "支出", ""], ["项目", "金额", "项目", "金额"], *income_rows]
+    return _doc([("text", "某某局2024年部门预算"), ("text", "收支预算总表"), ("text", "单位：万元"), ("table", rows),
+                 *(extra or [])])
+
+
+def test_printed_fiscal_revenue_row_and_an_exact_only_alias():
+    doc = _summary_doc([["一、财政拨款收入", "120.00", "一、一般公共服务支出", "120.00"],
+                        ["其中：一般公共预算", "110.00", "", ""], ["本年收入合计", "130.00", "本年支出合计", "130.00"],
+                        ["二、事业收入", "10.00", "", ""], ["收入总计", "130.00", "支出总计", "130.00"]])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["fiscal_revenue"] == 120.0 and j["provenance"]["fiscal_revenue"]["row"] == "财政拨款收入"
+    # 财政拨款 names the row only exactly: 财政拨款结转 is another row.
+    doc = _summary_doc([["一、一般公共预算拨款", "120.00", "一、一般公共服务支出", "125.00"],
+                        ["本年收入合计", "120.00", "本年支出合计", "125.00"], ["财政拨款结转", "5.00", "", ""],
+                        ["收入总计", "125.00", "支出总计", "125.00"]])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["fiscal_revenue"] == 120.0 and j["provenance"]["fiscal_revenue"]["source"] == "derived"
+
+
+def test_a_blank_row_gives_way_to_a_printed_figure_of_a_later_source():
+    expenditure = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"], ["合计", "", "130.00", "100.00", "30.00"],
+                   ["201", "一般公共服务支出", "130.00", "100.00", "30.00"]]
+    doc = _summary_doc([["一、财政拨款收入", "130.00", "一、一般公共服务支出", "130.00"],
+                        ["本年收入合计", "130.00", "本年支出合计", ""], ["收入总计", "130.00", "支出总计", "130.00"]],
+                       [("text", "支出预算总表"), ("text", "单位：万元"), ("table", expenditure)])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["expenditure_total"] == 130.0 and j["provenance"]["expenditure_total"]["table"] == "expenditure"
+
+
+def test_a_carryover_row_is_placed_by_its_words_wherever_the_layout_put_it():
+    # A scrambled summary (Jiangsu's, in drawing order) prints 结转下年资金 under the income labels.
+    expenditure = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"], ["合计", "", "130.00", "100.00", "30.00"]]
+    doc = _summary_doc([["一、财政拨款", "130.00", "一、一般公共服务支出", "130.00"],
+                        ["当年收入小计", "130.00", "", ""], ["上年结转资金", "", "", ""], ["结转下年资金", "", "", ""],
+                        ["收入合计", "130.00", "", ""]],
+                       [("text", "支出预算总表"), ("text", "单位：万元"), ("table", expenditure)])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["carryover_end"] == 0.0 and j["provenance"]["carryover_end"]["source"] == "derived"

@@ -141,9 +141,10 @@ def extract(paths: str | Path | list[str | Path]) -> Extraction:
 
 def extract_document(doc: Document) -> Extraction:
     from .sources.plain import is_plain, rebuild
+    from .sources.title_order import restore_title_order
 
     if is_plain(doc):
-        doc = rebuild(doc)
+        doc = rebuild(restore_title_order(doc))
     rec = recognize(doc)
     # Performance forms are read from their raw grids (budgetlens.performance); unrecognised
     # tables carry nothing the contract uses: neither needs a canonical frame.

@@ -123,15 +123,16 @@ def _cells(table: CanonicalTable) -> list[_Cell]:
 
 
 def _row_match(cells: list[_Cell], aliases: list[str]) -> list[_Cell]:
-    """Cells of the rows whose name is one of the aliases (exact first, then a long alias as a prefix)."""
+    """Cells of the rows whose name is one of the aliases (exact first, then a long alias as a prefix;
+    an alias written ``=财政拨款`` matches only exactly, where its prefix would name other rows)."""
     for alias in aliases:
-        a = normalise_label(alias)
+        a = normalise_label(alias.removeprefix("="))
         hit = [c for c in cells if c.key == a]
         if hit:
             return hit
     for alias in aliases:
         a = normalise_label(alias)
-        if len(a) < 4:
+        if len(a) < 4 or alias.startswith("="):
             continue
         hit = [c for c in cells if c.key.startswith(a)]
         if hit:
@@ -194,6 +195,9 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
     by_kind = tables_by_kind(tables)
     facts = Facts()
     for key, sources in fact_sources().items():
+        # A blank row counts as 0 only when no later source prints the figure: a printed figure is
+        # read, a blank one inferred (and a header word scattered into the rows reads as blank).
+        blank: FactValue | None = None
         for spec in sources:
             if spec.get("doc_kinds") and doc_kind not in spec["doc_kinds"]:
                 continue
@@ -203,21 +207,40 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
             value, ev = lookup(table, spec)
             if value is None:
                 continue
-            facts.set(key, FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"],
-                                     text=BLANK if ev.get("blank") else None))
+            fv = FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"],
+                           text=BLANK if ev.get("blank") else None)
+            if ev.get("blank"):
+                blank = blank or fv
+                continue
+            facts.set(key, fv)
             break
+        else:
+            if blank is not None:
+                facts.set(key, blank)
     three = three_public_total(by_kind.get("three_public"), doc_kind)
     if three is not None:
         facts.set("three_public_total", three)
     _drop_blank_parts(facts)
-    summary = by_kind.get("income_expenditure_summary")
-    printed: set[str] = set()  # the sides whose carry-over row the summary prints
-    if summary is not None:
-        f = summary.frame[summary.frame["name"].fillna("").astype(str).str.contains("结转|结余|^上年结")]
-        printed = {"income" if s == "income" else "expenditure" for s in f["section"]}
-    _derive(facts, printed)
+    _derive(facts, _carryover_sides(by_kind.get("income_expenditure_summary")))
     _derive_project(facts, by_kind.get("expenditure"))
     return facts
+
+
+def _carryover_sides(summary: CanonicalTable | None) -> set[str]:
+    """The sides whose carry-over row the summary prints: by the row's words (上年结转 opens the
+    year, 结转下年 closes it) wherever a scrambled layout put the row, else by its section."""
+    if summary is None:
+        return set()
+    words = {side: [normalise_label(w) for spec in fact_sources()[key] for w in spec.get("rows", [])]
+             for side, key in (("income", "carryover_begin"), ("expenditure", "carryover_end"))}
+    sides = set()
+    for name, section in zip(summary.frame["name"].fillna("").astype(str), summary.frame["section"], strict=True):
+        label = normalise_label(name)
+        if not re.search("结转|结余|^上年结", label):
+            continue
+        by_words = [side for side, ws in words.items() if any(label.startswith(w) for w in ws)]
+        sides.add(by_words[0] if len(by_words) == 1 else "income" if section == "income" else "expenditure")
+    return sides
 
 
 OTHER_EXPENDITURE = ("remit_upper", "operating_expenditure", "subsidy_affiliated", "reserve")

@@ -279,8 +279,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                 between = text[end:a_start]
                 if COMPARATOR_RE.search(between) or re.search(r"增加|减少|增长|下降|上升|降低|节约|调增|调减", between):
                     break  # "基本支出增加…1447.63万元" states a change, not the figure
-                if len(between) > 24:
-                    break
+                if len(between) > 24 or re.search(r"其中|中[，,：:]", between):
+                    break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
                 v = _to_wan(num, unit)
                 if k and v is not None:

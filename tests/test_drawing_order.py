@@ -1,0 +1,75 @@
+"""Text in a PDF's drawing order (pypdfium2, pdf-parse): each table's title is written after its
+body, with header cells and the unit line scattered after it. The same report read in printed
+order and in drawing order gives the same figures; a report in printed order is left as it is."""
+
+from __future__ import annotations
+
+from budgetlens.extract import extract
+from budgetlens.sources.text import read_text
+from budgetlens.sources.title_order import restore_title_order
+
+NARRATIVE = ("某某局2024年部门预算\n一、收支预算总体情况\n某某局2024年收入预算120.00万元，支出预算120.00万元。"
+             "其中基本支出90.00万元，项目支出30.00万元。\n")
+
+SUMMARY_BODY = ("表一\n部门：某某局\n项目 金额 项目 金额\n一、财政拨款收入 120.00 一、一般公共服务支出 100.00\n"
+                "二、事业收入 二、住房保障支出 20.00\n本年收入合计 120.00 本年支出合计 120.00\n收入总计 120.00 支出总计 120.00\n")
+EXPENDITURE_BODY = ("表二\n部门：某某局\n科目编码 科目名称 合计 基本支出\n合计 120.00 90.00 30.00\n"
+                    "201 一般公共服务支出 100.00 70.00 30.00\n20101 人大事务 100.00 70.00 30.00\n"
+                    "2010101 行政运行 70.00 70.00\n2010102 一般行政管理事务 30.00 30.00\n221 住房保障支出 20.00 20.00\n"
+                    "22102 住房改革支出 20.00 20.00\n2210201 住房公积金 20.00 20.00\n")
+THREE_BODY = "表三\n部门：某某局\n合计 因公出国（境）费\n6.00 1.00 3.00 2.00\n"
+
+
+def _printed() -> str:
+    return "\f".join([
+        NARRATIVE,
+        "收支预算总表\n单位：万元\n" + SUMMARY_BODY,
+        "支出预算总表\n单位：万元\n" + EXPENDITURE_BODY.replace("合计 基本支出\n", "合计 基本支出 项目支出\n"),
+        "“三公”经费支出预算表\n单位：万元\n" + THREE_BODY.replace(
+            "合计 因公出国（境）费\n", "合计 因公出国（境）费 公务用车购置及运行费 公务接待费\n"),
+    ])
+
+
+def _drawn() -> str:
+    """The same pages as a content stream draws them: body, title, the rest of the header, unit."""
+    return "\f".join([
+        NARRATIVE,
+        SUMMARY_BODY + "收支预算总表\n收入 支出\n单位：万元\n",
+        EXPENDITURE_BODY + "支出预算总表\n项目支出\n单位：万元\n",
+        THREE_BODY + "“三公”经费支出预算表\n公务用车购置及运行费 公务接待费\n单位：万元\n",
+    ])
+
+
+def _figures(path) -> dict:
+    out = extract(path).to_json()
+    keys = ("revenue_total", "expenditure_total", "grand_total", "fiscal_revenue", "basic_expenditure",
+            "project_expenditure", "three_public_total")
+    return {"facts": {k: out["facts"].get(k) for k in keys}, "function_totals": out["function_totals"],
+            "currency": out["document"]["source_currency_unit"]}
+
+
+def test_drawing_order_reads_like_printed_order(tmp_path):
+    printed, drawn = tmp_path / "printed.txt", tmp_path / "drawn.txt"
+    printed.write_text(_printed(), encoding="utf-8")
+    drawn.write_text(_drawn(), encoding="utf-8")
+    want = _figures(printed)
+    assert want["facts"]["expenditure_total"] == 120.0 and want["facts"]["three_public_total"] == 6.0
+    assert want["function_totals"] == {"201": 100.0, "221": 20.0}
+    assert _figures(drawn) == want
+
+
+def test_titles_go_back_above_their_tables(tmp_path):
+    drawn = tmp_path / "drawn.txt"
+    drawn.write_text(_drawn(), encoding="utf-8")
+    texts = [b.text for b in restore_title_order(read_text(str(drawn))).blocks]
+    at = texts.index("支出预算总表")
+    assert texts[at:at + 7] == ["支出预算总表", "单位：万元", "表二", "部门：某某局", "科目编码 科目名称 合计 基本支出",
+                                "项目支出", "合计 120.00 90.00 30.00"]
+
+
+def test_printed_order_is_left_alone(tmp_path):
+    printed = tmp_path / "printed.txt"
+    # One title at the foot of a page, after the previous table's rows, is no reason to reorder.
+    printed.write_text(_printed().replace("\f支出预算总表\n单位：万元\n", "\n支出预算总表\n\f单位：万元\n"), encoding="utf-8")
+    doc = read_text(str(printed))
+    assert restore_title_order(doc) is doc
