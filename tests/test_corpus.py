@@ -20,7 +20,6 @@ KNOWN_GAPS_PDF: dict[str, set[str]] = {
 KNOWN_GAPS: dict[str, set[str]] = {
     "11_sh-putuo-wanli-jiedao-altextract_2025_budget": {
         "facts.general_budget_revenue",
-        "facts.state_capital_revenue",
     },
 }
 

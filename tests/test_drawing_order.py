@@ -73,3 +73,26 @@ def test_printed_order_is_left_alone(tmp_path):
     printed.write_text(_printed().replace("\f支出预算总表\n单位：万元\n", "\n支出预算总表\n\f单位：万元\n"), encoding="utf-8")
     doc = read_text(str(printed))
     assert restore_title_order(doc) is doc
+
+
+def test_a_blank_table_in_drawing_order_keeps_its_title_and_note(tmp_path):
+    blank = ("部门：某某局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n类 款 项\n合计\n表四\n"
+             "政府性基金预算支出表\n注：本部门无政府性基金预算财政拨款安排的预算，故本表为空表。\n")
+    drawn = tmp_path / "drawn.txt"
+    drawn.write_text(_drawn() + "\f" + blank, encoding="utf-8")
+    result = extract(drawn)
+    table = next(t for t in result.tables if t.title == "政府性基金预算支出表")
+    assert table.empty_declared
+    texts = [b.text for b in restore_title_order(read_text(str(drawn))).blocks]
+    at = texts.index("政府性基金预算支出表")
+    assert texts[at:at + 3] == ["政府性基金预算支出表", "表四", "部门：某某局 单位：万元"]
+    assert texts[-1].startswith("注：")
+
+
+def test_a_header_repeated_on_a_continuation_page_is_not_a_wrapped_name(tmp_path):
+    text = _printed().replace("22102 住房改革支出 20.00 20.00\n", "\f类 款 项\n22102 住房改革支出 20.00 20.00\n").replace(
+        "科目编码 科目名称 合计 基本支出 项目支出\n", "科目编码 科目名称 合计 基本支出 项目支出\n类 款 项\n")
+    printed = tmp_path / "printed.txt"
+    printed.write_text(text, encoding="utf-8")
+    table = next(t for t in extract(printed).tables if t.id == "expenditure")
+    assert "住房改革支出" in set(table.frame["name"])

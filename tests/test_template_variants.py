@@ -389,3 +389,14 @@ def test_a_carryover_row_is_placed_by_its_words_wherever_the_layout_put_it():
                        [("text", "支出预算总表"), ("text", "单位：万元"), ("table", expenditure)])
     j = extract_document(doc).to_json()
     assert j["facts"]["carryover_end"] == 0.0 and j["provenance"]["carryover_end"]["source"] == "derived"
+
+
+def test_a_blank_grand_total_is_a_warning_not_an_error():
+    doc = _summary_doc([["一、财政拨款收入", "130.00", "一、一般公共服务支出", "130.00"],
+                        ["本年收入合计", "130.00", "本年支出合计", "130.00"], ["收入总计", "130.00", "支出总计", ""]])
+    found = [f for f in extract_document(doc).to_json()["findings"] if f["rule"] == "summary.balance"]
+    assert [f["severity"] for f in found] == ["warning"] and "空白" in found[0]["message"]
+    doc = _summary_doc([["一、财政拨款收入", "130.00", "一、一般公共服务支出", "130.00"],
+                        ["本年收入合计", "130.00", "本年支出合计", "130.00"], ["收入总计", "130.00", "支出总计", "120.00"]])
+    found = [f for f in extract_document(doc).to_json()["findings"] if f["rule"] == "summary.balance"]
+    assert found and {f["severity"] for f in found} == {"error"}

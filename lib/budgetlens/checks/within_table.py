@@ -50,7 +50,7 @@ def sum_issue(ctx: Context, t: CanonicalTable, whole: Row, measure: str, parts: 
            f"{ctx.money(s, t, printed)}，相差{ctx.money(abs(d), t, printed)}")
     if sev == "info":
         msg += rounding_note(ctx, t, len(kv))
-    elif not kv and len(parts) > 1:
+    elif not kv:
         sev = "warning"  # every part blank while the whole is printed: figures lost in extraction, or omitted
         msg += "（各分项该栏均为空白）"
     rows = [whole] + (rule_rows if rule_rows is not None else [p for p, _ in kv])
@@ -289,6 +289,9 @@ def summary_balance(ctx: Context) -> Iterator[Issue]:
             continue
         msg = (f"{ctx.table_name(t)}中收入总计{ctx.quote(gi, 'total')}，支出总计{ctx.quote(ge, 'total')}，"
                f"相差{ctx.money(abs(d), t, [pi, pe])}")
+        if sev == "error" and (iv is None or ev is None):
+            sev = "warning"  # a 总计 printed blank: its figure lost in extraction, or omitted
+            msg += "（一方总计为空白）"
         yield Issue(msg, evidence(tables=[t.id], rows=["收入总计", "支出总计"], values=[iv or 0.0, ev or 0.0],
                                   lines=[gi.line, ge.line]), sev)
 

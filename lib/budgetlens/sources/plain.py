@@ -208,6 +208,9 @@ def rebuild(doc: Document) -> Document:
                 continue
             if SECTION_RE.match(text) and not _is_data_line(text):
                 break  # the next part of the report (第三部分 … 情况说明)
+            if rows and not _is_data_line(text) and re.sub(r"\s+", "", text) in {re.sub(r"\s+", "", h) for h in header}:
+                i += 1  # the header repeated on a continuation page (类 款 项), not a wrapped name
+                continue
             if NOTE_RE.match(text) or "。" in text or (len(text) > 40 and "，" in text):
                 if rows or header:
                     trailer.append(nb)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..document import Block, Document
 from ..recognize import CURRENCY_RE, LABEL_RE
-from .plain import CONTEXT_RE, _is_data_line, _starts_item, _title_at
+from .plain import CONTEXT_RE, NOTE_RE, _is_data_line, _starts_item, _title_at
 
 CURRENCY_LINE_RE = re.compile(r"(?:.{0,12}\s*)?" + CURRENCY_RE.pattern)
 MIN_TRAILING = 2  # a document with fewer trailing titles is read as printed
@@ -32,6 +32,7 @@ class _Title:
     body_at: int  # where the table it closes opens: its label (表五) or unit line (部门：…)
     trailing: bool
     leading: bool
+    closes: bool  # closes a body that may have no rows (a blank table: header, 合计, note)
 
 
 def _is_label(block: Block) -> bool:
@@ -60,7 +61,7 @@ def _carried(block: Block, page: int) -> bool:
         return True  # not every unit line: 部门：… may open the next table's body
     text = block.text.strip()
     return block.page == page and not _data(block) and not _starts_item(text) \
-        and not re.search(r"(?:合计|小计|总计)$", text)
+        and not re.search(r"(?:合计|小计|总计)$", text) and not NOTE_RE.match(text) and "。" not in text
 
 
 def _titles(blocks: list[Block]) -> list[tuple[int, int]]:
@@ -85,11 +86,9 @@ def _classify(blocks: list[Block], titles: list[tuple[int, int]]) -> list[_Title
         while start > prev_end and blocks[start - 1].page == page:
             start -= 1
         above = sum(_data(b) for b in blocks[start:at])
-        # The body opens at its label (表五) or unit line (部门：…) when the page has one.
-        opener = next((j for j in range(start, at) if _is_label(blocks[j])), None)
-        if opener is None:
-            opener = next((j for j in range(start, at)
-                           if blocks[j].kind == "text" and CONTEXT_RE.search(blocks[j].text)), None)
+        # The body opens at its label (表五) or unit line (部门：…), whichever was drawn first.
+        opener = next((j for j in range(start, at) if _is_label(blocks[j])
+                       or (blocks[j].kind == "text" and CONTEXT_RE.search(blocks[j].text))), None)
         below_same_page = below_any = 0
         for j in range(at + width, nxt):
             if _is_label(blocks[j]):
@@ -97,9 +96,10 @@ def _classify(blocks: list[Block], titles: list[tuple[int, int]]) -> list[_Title
             if _data(blocks[j]):
                 below_any += 1
                 below_same_page += blocks[j].page == page
-        trailing = opener is not None and any(_data(b) for b in blocks[opener:at]) and below_same_page == 0
+        closes = opener is not None and below_same_page == 0
+        trailing = closes and any(_data(b) for b in blocks[opener:at])
         leading = below_same_page > 0 or (above == 0 and below_any > 0)
-        out.append(_Title(at, width, opener if opener is not None else start, trailing, leading))
+        out.append(_Title(at, width, opener if opener is not None else start, trailing, leading, closes))
     return out
 
 
@@ -113,21 +113,26 @@ def restore_title_order(doc: Document) -> Document:
     out = list(blocks)
     ends = [t.body_at for t in titles[1:]] + [len(blocks)]
     for t, end in reversed(list(zip(titles, ends, strict=True))):  # from the end, so earlier positions stay valid
-        if not t.trailing:
+        if not t.closes:
             continue
         after = range(t.at + t.width, max(end, t.at + t.width))
         page = blocks[t.at].page
         carried = [j for j in after if blocks[j].page <= page + 2 and _carried(blocks[j], page)]
         context = [out[j] for j in carried if _is_context(out[j])]
         header = [out[j] for j in carried if not _is_context(out[j])]
-        title = out[t.at:t.at + t.width]
+        # The table's label drawn at the foot of its body (部门预算08表) goes up too.
+        labels = [j for j in range(t.body_at + 1, t.at) if _is_label(out[j])]
+        title = out[t.at:t.at + t.width] + [out[j] for j in labels]
         for j in reversed(carried):
             del out[j]
         del out[t.at:t.at + t.width]
+        for j in reversed(labels):
+            del out[j]
+        t_at = t.at - len(labels)
         # Title, label and unit lines, the header lines drawn before the title, the header cells
         # drawn after it (in drawing order: a later cell is further right or lower), then the rows.
         head = t.body_at
-        while head < t.at and not _data(out[head]):
+        while head < t_at and not _data(out[head]):
             head += 1
         out[head:head] = header
         out[t.body_at:t.body_at] = title + context
