@@ -18,9 +18,6 @@ TEXT_FILES = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
 KNOWN_GAPS_PDF: dict[str, set[str]] = {
 }
 KNOWN_GAPS: dict[str, set[str]] = {
-    "11_sh-putuo-wanli-jiedao-altextract_2025_budget": {
-        "facts.general_budget_revenue",
-    },
 }
 
 

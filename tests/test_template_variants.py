@@ -400,3 +400,15 @@ def test_a_blank_grand_total_is_a_warning_not_an_error():
                         ["本年收入合计", "130.00", "本年支出合计", "130.00"], ["收入总计", "130.00", "支出总计", "120.00"]])
     found = [f for f in extract_document(doc).to_json()["findings"] if f["rule"] == "summary.balance"]
     assert found and {f["severity"] for f in found} == {"error"}
+
+
+def test_the_one_unread_fund_is_the_printed_fiscal_revenue_less_the_others(tmp_path):
+    # 1. 一般公共预算资金 is printed apart from its figure; the notes say there is no fund of the other two.
+    doc = _summary_doc([["一、财政拨款收入", "130.00", "一、一般公共服务支出", "130.00"], ["1. 一般公共预算资金", "", "", ""],
+                        ["本年收入合计", "130.00", "本年支出合计", "130.00"], ["收入总计", "130.00", "支出总计", "130.00"]],
+                       [("text", "注：本部门无政府性基金预算财政拨款安排的预算，故本表为空表。"),
+                        ("text", "注：本部门无国有资本经营预算财政拨款安排的预算，故本表为空表。")])
+    j = extract_document(doc).to_json()
+    assert j["facts"]["gov_fund_revenue"] == 0.0 and j["facts"]["state_capital_revenue"] == 0.0
+    assert j["facts"]["general_budget_revenue"] == 130.0
+    assert j["provenance"]["general_budget_revenue"] == {"source": "derived", "text": "财政拨款收入 − 政府性基金 − 国有资本经营"}

@@ -20,6 +20,7 @@ from .facts import (
     FACT_KEYS,
     Facts,
     FactValue,
+    derive_fund_part,
     fact_sources,
     facts_from_tables,
     function_totals,
@@ -158,6 +159,7 @@ def extract_document(doc: Document) -> Extraction:
     facts = facts_from_tables(tables, rec.kind)
     nar = read_narrative(doc, rec.year)
     _facts_from_narrative(facts, nar, doc, tables)
+    derive_fund_part(facts)
     ftotals, fsource = function_totals(tables)
     if not _adds_up(ftotals, facts):
         # Tables whose 类 rows were not read, or misread (wrapped cells) so that they add up to

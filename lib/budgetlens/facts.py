@@ -284,10 +284,27 @@ def _drop_blank_parts(facts: Facts) -> None:
                 del facts.values[p]
 
 
+FUND_PARTS = {"general_budget_revenue": "一般公共预算", "gov_fund_revenue": "政府性基金", "state_capital_revenue": "国有资本经营"}
+
+
+def derive_fund_part(facts: Facts) -> None:
+    """财政拨款收入 = 一般公共预算 + 政府性基金 + 国有资本经营: the one fund whose figure was not read
+    is the printed whole less the other two (once the narrative has said, e.g., 无政府性基金预算)."""
+    whole = facts.values.get("fiscal_revenue")
+    missing = [k for k in FUND_PARTS if k not in facts.values]
+    if whole is None or whole.source == "derived" or len(missing) != 1:
+        return
+    others = [k for k in FUND_PARTS if k != missing[0]]
+    rest = whole.value - sum(facts.values[k].value for k in others)
+    if rest > -0.005:
+        facts.set(missing[0], FactValue(value=round(max(rest, 0.0), 6), source="derived",
+                                        text="财政拨款收入 − " + " − ".join(FUND_PARTS[k] for k in others)))
+
+
 def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozenset()) -> None:
     """Facts the contract defines from others: 财政拨款收入; no carry-over when 总计 = 本年合计;
     本年支出 = 支出总计 − 年末结转."""
-    parts = [facts.get(k) for k in ("general_budget_revenue", "gov_fund_revenue", "state_capital_revenue")]
+    parts = [facts.get(k) for k in FUND_PARTS]
     if "fiscal_revenue" not in facts.values and parts[0] is not None:
         facts.set("fiscal_revenue", FactValue(value=round(sum(p or 0.0 for p in parts), 6), source="derived",
                                               text="一般公共预算 + 政府性基金 + 国有资本经营"))
