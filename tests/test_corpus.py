@@ -96,10 +96,8 @@ EXTRACTORS = {"pdfplumber-layout": _pdfplumber_layout, "pypdfium2": _pypdfium2_t
 # Figures another extractor's text does not give, by extractor and document (as KNOWN_GAPS).
 KNOWN_GAPS_EXTRACTORS: dict[str, dict[str, set[str]]] = {
     "pypdfium2": {
-        # 上年结转资金 is drawn after the summary's title, among its header cells.
+        # The summary's 上年结转资金 is wrapped in a narrow cell (上年结 / 转资金) among other wrapped labels.
         "24_js-renda-bgt_2017_budget": {"facts.carryover_begin"},
-        # 结转下年资金 likewise, its blank figure drawn nowhere.
-        "30_js-shengwei-bgt-text_2018_budget": {"facts.carryover_end"},
     },
 }
 

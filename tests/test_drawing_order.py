@@ -96,3 +96,13 @@ def test_a_header_repeated_on_a_continuation_page_is_not_a_wrapped_name(tmp_path
     printed.write_text(text, encoding="utf-8")
     table = next(t for t in extract(printed).tables if t.id == "expenditure")
     assert "住房改革支出" in set(table.frame["name"])
+
+
+def test_a_row_label_drawn_after_the_title_stays_a_row(tmp_path):
+    # 结转下年 is a row of the summary whose (blank) figure was drawn nowhere: not a header cell.
+    drawn = tmp_path / "drawn.txt"
+    drawn.write_text(_drawn().replace("收支预算总表\n收入 支出\n", "收支预算总表\n收入 支出\n结转下年\n"), encoding="utf-8")
+    texts = [b.text for b in restore_title_order(read_text(str(drawn))).blocks]
+    assert texts.index("结转下年") > texts.index("收入总计 120.00 支出总计 120.00")
+    assert texts.index("收入 支出") < texts.index("一、财政拨款收入 120.00 一、一般公共服务支出 100.00")
+    assert extract(drawn).to_json()["facts"]["carryover_end"] == 0.0

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..document import Block, Document
+from ..facts import fact_sources
 from ..recognize import CURRENCY_RE, LABEL_RE
+from ..registry import normalise_label
 from .plain import CONTEXT_RE, NOTE_RE, _is_data_line, _starts_item, _title_at
 
 CURRENCY_LINE_RE = re.compile(r"(?:.{0,12}\s*)?" + CURRENCY_RE.pattern)
@@ -29,6 +32,7 @@ MIN_TRAILING = 2  # a document with fewer trailing titles is read as printed
 class _Title:
     at: int
     width: int  # blocks the title takes (a wrapped title takes several)
+    kind_id: str
     body_at: int  # where the table it closes opens: its label (表五) or unit line (部门：…)
     trailing: bool
     leading: bool
@@ -50,7 +54,16 @@ def _is_context(block: Block) -> bool:
                                      or CURRENCY_LINE_RE.fullmatch(text) is not None)
 
 
-def _carried(block: Block, page: int) -> bool:
+@cache
+def _row_words(kind_id: str) -> tuple[str, ...]:
+    """Row labels the facts registry reads from a table kind (上年结转资金, 本年支出合计 …): a line
+    drawn after the title that names one is a row whose figure was drawn elsewhere, not header."""
+    words = {normalise_label(w.removeprefix("=")) for specs in fact_sources().values() for spec in specs
+             if spec.get("table") == kind_id for w in spec.get("rows", [])}
+    return tuple(sorted(w for w in words if len(w) >= 4))
+
+
+def _carried(block: Block, page: int, kind_id: str) -> bool:
     """Whether a line drawn after a trailing title goes up with it: the rest of the table's header
     on the title's page (cells without figures, not row labels such as 1. 一般公共预算资金 or
     当年支出小计, whose figures were drawn elsewhere), and its label and currency line wherever
@@ -60,25 +73,27 @@ def _carried(block: Block, page: int) -> bool:
     if _is_label(block) or CURRENCY_LINE_RE.fullmatch(re.sub(r"\s+", "", block.text)):
         return True  # not every unit line: 部门：… may open the next table's body
     text = block.text.strip()
+    label = normalise_label(text)
     return block.page == page and not _data(block) and not _starts_item(text) \
-        and not re.search(r"(?:合计|小计|总计)$", text) and not NOTE_RE.match(text) and "。" not in text
+        and not re.search(r"(?:合计|小计|总计)$", text) and not NOTE_RE.match(text) and "。" not in text \
+        and not any(label.startswith(w) for w in _row_words(kind_id))
 
 
-def _titles(blocks: list[Block]) -> list[tuple[int, int]]:
+def _titles(blocks: list[Block]) -> list[tuple[int, int, str]]:
     found, i = [], 0
     while i < len(blocks):
         kind, _, width = _title_at(blocks, i)
         if kind is not None and kind.layout != "performance":
-            found.append((i, width))
+            found.append((i, width, kind.id))
         i += width
     return found
 
 
-def _classify(blocks: list[Block], titles: list[tuple[int, int]]) -> list[_Title]:
+def _classify(blocks: list[Block], titles: list[tuple[int, int, str]]) -> list[_Title]:
     """Whether each title closes a table body above it on its page (a label or unit line, then
     data lines, and no data lines after the title) or opens the data lines below it (leading)."""
     out = []
-    for n, (at, width) in enumerate(titles):
+    for n, (at, width, kind_id) in enumerate(titles):
         page = blocks[at].page
         prev_end = titles[n - 1][0] + titles[n - 1][1] if n else 0
         nxt = titles[n + 1][0] if n + 1 < len(titles) else len(blocks)
@@ -99,7 +114,7 @@ def _classify(blocks: list[Block], titles: list[tuple[int, int]]) -> list[_Title
         closes = opener is not None and below_same_page == 0
         trailing = closes and any(_data(b) for b in blocks[opener:at])
         leading = below_same_page > 0 or (above == 0 and below_any > 0)
-        out.append(_Title(at, width, opener if opener is not None else start, trailing, leading, closes))
+        out.append(_Title(at, width, kind_id, opener if opener is not None else start, trailing, leading, closes))
     return out
 
 
@@ -117,7 +132,7 @@ def restore_title_order(doc: Document) -> Document:
             continue
         after = range(t.at + t.width, max(end, t.at + t.width))
         page = blocks[t.at].page
-        carried = [j for j in after if blocks[j].page <= page + 2 and _carried(blocks[j], page)]
+        carried = [j for j in after if blocks[j].page <= page + 2 and _carried(blocks[j], page, t.kind_id)]
         context = [out[j] for j in carried if _is_context(out[j])]
         header = [out[j] for j in carried if not _is_context(out[j])]
         # The table's label drawn at the foot of its body (部门预算08表) goes up too.
