@@ -5,6 +5,8 @@ is identified, and its key figures match what was read off each document by hand
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 
@@ -92,7 +94,17 @@ def _pypdfium2_text(pdf) -> str:
     return "\f".join(t.replace("\r\n", "\n").replace("\r", "\n") for t in pages)
 
 
-EXTRACTORS = {"pdfplumber-layout": _pdfplumber_layout, "pypdfium2": _pypdfium2_text}
+def _pdftotext_layout(pdf) -> str:
+    """The text layer as poppler's ``pdftotext -layout`` writes it (skipped where it is not installed)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run([exe, "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+EXTRACTORS = {"pdfplumber-layout": _pdfplumber_layout, "pypdfium2": _pypdfium2_text,
+              "pdftotext-layout": _pdftotext_layout}
 # Figures another extractor's text does not give, by extractor and document (as KNOWN_GAPS).
 KNOWN_GAPS_EXTRACTORS: dict[str, dict[str, set[str]]] = {
     "pypdfium2": {

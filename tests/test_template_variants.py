@@ -412,3 +412,19 @@ def test_the_one_unread_fund_is_the_printed_fiscal_revenue_less_the_others(tmp_p
     assert j["facts"]["gov_fund_revenue"] == 0.0 and j["facts"]["state_capital_revenue"] == 0.0
     assert j["facts"]["general_budget_revenue"] == 130.0
     assert j["provenance"]["general_budget_revenue"] == {"source": "derived", "text": "财政拨款收入 − 政府性基金 − 国有资本经营"}
+
+
+def test_a_reserve_line_alone_in_a_two_column_summary_is_spent_not_received(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_text("某某办公厅2018年度部门预算\n财政拨款收支预算总表\n部门：某某办公厅 单位：万元\n项目名称 金额 项目名称 金额\n"
+                 "一、一般公共预算 110.00 一、基本支出 80.00\n二、政府性基金预算 二、项目支出 20.00\n三、单位预留机动经费 10.00\n"
+                 "收入合计 110.00 支出合计 110.00\n", encoding="utf-8")
+    j = extract(p).to_json()
+    assert not [f for f in j["findings"] if f["rule"] == "summary.items" and f["severity"] == "error"]
+
+
+def test_a_row_printing_only_its_total_is_not_summed_over_unnamed_columns():
+    rows = [["项目", "金额", "", "项目", "金额"], ["一、财政拨款", "130.00", "", "一、一般公共服务支出", "130.00"],
+            ["当年收入小计", "130.00", "130.00", "", ""], ["收入合计", "130.00", "130.00", "", ""]]
+    doc = _doc([("text", "某某局2024年部门预算"), ("text", "收支预算总表"), ("text", "单位：万元"), ("table", rows)])
+    assert not [f for f in extract_document(doc).to_json()["findings"] if f["rule"] == "table.row_sum"]

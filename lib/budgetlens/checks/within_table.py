@@ -182,8 +182,8 @@ def _candidates(present: set[str], total: str) -> list[list[str]]:
 def _row_ok(ctx: Context, t: CanonicalTable, r: Row, total: str, parts: list[str]) -> bool | None:
     tv = r.values.get(total)
     pv = [(m, r.values[m]) for m in parts if m in r.values]
-    if tv is None and not pv:
-        return None
+    if (tv is None or not any(_known(m) for m in parts)) and not pv:
+        return None  # nothing printed; or only columns of unknown meaning, whose blanks prove nothing
     tol = ctx.tolerance(t, [ctx.printed(r, m) for m, _ in pv])
     return abs((tv or 0.0) - sum(v for _, v in pv)) <= tol + 1e-6
 
@@ -211,7 +211,7 @@ def _row_identity(ctx: Context, t: CanonicalTable, rows: list[Row], total: str) 
     what = "+".join(measure_name(m) for m in parts) if len(parts) > 1 else f"{measure_name(parts[0])}栏"
     for r in rows:
         pv = [(m, r.values[m]) for m in parts if m in r.values]
-        if total not in r.values and not pv:
+        if _row_ok(ctx, t, r, total, parts) is None:
             continue
         printed = [ctx.printed(r, m) for m, _ in pv]
         s = sum(v for _, v in pv)

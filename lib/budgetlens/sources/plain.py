@@ -64,6 +64,17 @@ def _is_amount_token(tok: str) -> bool:
     return parse_amount(tok) is not None and not re.fullmatch(r"\d{3}", tok) or re.fullmatch(r"\d[\d,]*\.\d+", tok) is not None
 
 
+def _split_code_then_name(toks: list[str], i: int) -> bool:
+    """``302 06 电费`` after a row's figures: a code printed in parts (2 digits each after the
+    class), then a name: the next row on the same line, not more figures."""
+    if not re.fullmatch(r"[235]\d{2}", toks[i]):  # function (2xx) or economic (3xx, 5xx) classes
+        return False
+    j = i + 1
+    while j < len(toks) and j - i <= 2 and re.fullmatch(r"\d{2}", toks[j]):
+        j += 1
+    return j > i + 1 and j < len(toks) and not _is_amount_token(toks[j])
+
+
 def segments(line: str) -> list[Segment]:
     """Cut a data line into (code, label, amounts) segments, in order."""
     segs: list[Segment] = []
@@ -74,7 +85,8 @@ def segments(line: str) -> list[Segment]:
         tok = toks[i]
         # A classification code: 201 | 201 05 | 201 05 07 | 2010507 | 2010506统计管理
         if (cur is None or cur.amounts) and CODE_PARTS_RE.match(tok) and i + 1 < len(toks) and not _is_amount_token(toks[i + 1]) \
-                or (cur is None and re.fullmatch(r"\d{3}", tok) and i + 1 < len(toks) and re.fullmatch(r"\d{1,2}", toks[i + 1])):
+                or (cur is None and re.fullmatch(r"\d{3}", tok) and i + 1 < len(toks) and re.fullmatch(r"\d{1,2}", toks[i + 1])) \
+                or (cur is not None and cur.amounts and _split_code_then_name(toks, i)):
             code = tok
             j = i + 1
             while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j]) and len(code) < 7:
@@ -281,8 +293,8 @@ def _side_value_headers(header: list[str], sides: list[str]) -> dict[str, list[s
 
 def _side(seg: Segment, layout_groups: int) -> str:
     label = normalise_label(re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])", "", seg.label))
-    if any(w in label for w in PURPOSE_WORDS) and layout_groups == 3:
-        return "purpose"
+    if any(w in label for w in PURPOSE_WORDS):
+        return "purpose" if layout_groups == 3 else "expenditure"  # 单位预留机动经费 is spent, not received
     if re.search(r"结转下年|年末结转|年终结转|结余分配|结转和结余$", label) and "年初" not in label:
         return "expenditure"
     if any(w in label for w in INCOME_TOTAL_WORDS) or re.search(r"收入|资金|拨款|上年结转|年初结转|结余$|专户", label) \
@@ -306,12 +318,31 @@ def _label_only(segs: list[Segment]) -> bool:
     return len(segs) == 1 and bool(segs[0].label) and not segs[0].code and not segs[0].amounts
 
 
+_LONE_CODE_RE = re.compile(r"[235]\d{2}(?:\d{2}){0,2}")
+
+
+def _attach_lone_codes(rows: list[tuple[list[Segment], int]]) -> list[tuple[list[Segment], int]]:
+    """A code printed alone on its line, its name and figures on the next (30299 / 其他商品和服务支出
+    0.20: a wrapped cell in a whitespace-aligned layout), is that row's code, not a figure."""
+    out: list[tuple[list[Segment], int]] = []
+    for k, (segs, ln) in enumerate(rows):
+        nxt = rows[k + 1][0] if k + 1 < len(rows) else []
+        lone = len(segs) == 1 and not segs[0].label and not segs[0].code and len(segs[0].amounts) == 1 \
+            and _LONE_CODE_RE.fullmatch(segs[0].amounts[0]) is not None
+        if lone and nxt and nxt[0].label and not nxt[0].code and nxt[0].amounts and not _starts_item(nxt[0].label):
+            nxt[0].code = segs[0].amounts[0]
+            continue
+        out.append((segs, ln))
+    return out
+
+
 def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[list[Segment], int]]:
     """Rows whose name wraps: the text layer prints the name's first line, then the line holding the
     code and figures (centred in the row, with the name's middle if any), then the name's last line
     (其他社会工作 / 2013999 202.24 202.24 / 事务支出; 四、文化旅游体育与传媒 / 200,000 200,000 / 支出).
     Each becomes one row again. Between two figure lines, the first loose name line closes the
     previous wrapped name, the last one opens the next, and any between are rows of their own."""
+    rows = _attach_lone_codes(rows)
     out: list[tuple[list[Segment], int]] = []
     pending: list[Segment] = []  # loose name lines since the last figure line
     last: Segment | None = None  # the previous figure line's segment, when its name was wrapped
@@ -327,6 +358,18 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
         if pending and last is not None and not _starts_item(pending[0].label) and len(pending[0].label) <= 10:
             last.label = _join(last.label, pending.pop(0).label)  # the previous name's last line
         last = None
+        waiting = out[-1][0][0] if out and out[-1][0] and out[-1][0][0].code and not out[-1][0][0].amounts else None
+        if waiting is not None and pending and not segs[0].label and not segs[0].code and segs[0].amounts \
+                and all(len(p.label) <= 10 and not _starts_item(p.label) for p in pending):
+            # 2080505 机关事业单位基本养老保险缴费 / 支出 / 6.18 6.18 (drawing order): the code and the
+            # name's first line, its last line, then the figures (and, side by side, the next list's row).
+            for p in pending:
+                waiting.label = _join(waiting.label, p.label)
+            pending = []
+            waiting.amounts = list(segs[0].amounts)
+            if len(segs) > 1:
+                out.append((segs[1:], ln))
+            continue
         if figures_only and not pending and out and out[-1][0] and not out[-1][0][-1].amounts \
                 and (out[-1][0][-1].label or out[-1][0][-1].code):
             out[-1][0][-1].amounts = list(segs[0].amounts)  # figures under a name head already placed

@@ -1,6 +1,8 @@
-"""Text in a PDF's drawing order (pypdfium2, pdf-parse): each table's title is written after its
-body, with header cells and the unit line scattered after it. The same report read in printed
-order and in drawing order gives the same figures; a report in printed order is left as it is."""
+"""Text as other extractors write it. In a PDF's drawing order (pypdfium2, pdf-parse) each table's
+title comes after its body, with header cells and the unit line scattered after it: the same report
+read in printed order and in drawing order gives the same figures, and a report in printed order is
+left as it is. Whitespace-aligned layouts (pdftotext -layout) repeat headers on continuation pages
+and put a wrapped cell's code alone on its line."""
 
 from __future__ import annotations
 
@@ -106,3 +108,37 @@ def test_a_row_label_drawn_after_the_title_stays_a_row(tmp_path):
     assert texts.index("结转下年") > texts.index("收入总计 120.00 支出总计 120.00")
     assert texts.index("收入 支出") < texts.index("一、财政拨款收入 120.00 一、一般公共服务支出 100.00")
     assert extract(drawn).to_json()["facts"]["carryover_end"] == 0.0
+
+
+def test_a_code_alone_on_its_line_is_the_next_lines_code(tmp_path):
+    # pdftotext -layout: a wrapped cell puts the code on one line, its name and figure on the next.
+    text = _printed().replace("2010102 一般行政管理事务 30.00 30.00\n", "2010102\n一般行政管理事务 30.00 30.00\n")
+    printed = tmp_path / "printed.txt"
+    printed.write_text(text, encoding="utf-8")
+    table = next(t for t in extract(printed).tables if t.id == "expenditure")
+    row = table.frame[table.frame["code"] == "2010102"]
+    assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
+    assert 2010102.0 not in set(table.frame["value"]) and 201.0102 not in set(table.frame["value"])
+
+
+def test_a_code_printed_in_parts_after_a_rows_figures_starts_the_next_row(tmp_path):
+    # pypdfium2 writes rows drawn without a line break as one line.
+    text = _printed().replace("2010101 行政运行 70.00 70.00\n2010102 一般行政管理事务 30.00 30.00\n221 住房保障支出 20.00 20.00\n",
+                              "2010101 行政运行 70.00 70.00 2010102 一般行政管理事务 30.00 30.00 221 住房保障支出 20.00 20.00\n")
+    text = text.replace("2010101 行政运行", "201 01 01 行政运行").replace("2010102 一般行政管理事务", "201 01 02 一般行政管理事务")
+    printed = tmp_path / "printed.txt"
+    printed.write_text(text, encoding="utf-8")
+    result = extract(printed)
+    table = next(t for t in result.tables if t.id == "expenditure")
+    assert {"2010101", "2010102", "221"} <= set(table.frame["code"].dropna())
+    assert result.to_json()["function_totals"] == {"201": 100.0, "221": 20.0}
+    assert not [f for f in result.to_json()["findings"] if f["severity"] == "error"]
+
+
+def test_a_code_and_name_head_then_name_tail_then_figures_is_one_row(tmp_path):
+    text = _printed().replace("2010102 一般行政管理事务 30.00 30.00\n", "2010102 一般行政\n管理事务\n30.00 30.00\n")
+    printed = tmp_path / "printed.txt"
+    printed.write_text(text, encoding="utf-8")
+    table = next(t for t in extract(printed).tables if t.id == "expenditure")
+    row = table.frame[table.frame["code"] == "2010102"]
+    assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
