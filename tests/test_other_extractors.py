@@ -110,15 +110,19 @@ def test_a_row_label_drawn_after_the_title_stays_a_row(tmp_path):
     assert extract(drawn).to_json()["facts"]["carryover_end"] == 0.0
 
 
+def _row_2010102(tmp_path, printed_as: str):
+    """The expenditure table's frame and its 2010102 rows, with that row printed as given."""
+    printed = tmp_path / "printed.txt"
+    printed.write_text(_printed().replace("2010102 一般行政管理事务 30.00 30.00\n", printed_as), encoding="utf-8")
+    frame = next(t for t in extract(printed).tables if t.id == "expenditure").frame
+    return frame, frame[frame["code"] == "2010102"]
+
+
 def test_a_code_alone_on_its_line_is_the_next_lines_code(tmp_path):
     # pdftotext -layout: a wrapped cell puts the code on one line, its name and figure on the next.
-    text = _printed().replace("2010102 一般行政管理事务 30.00 30.00\n", "2010102\n一般行政管理事务 30.00 30.00\n")
-    printed = tmp_path / "printed.txt"
-    printed.write_text(text, encoding="utf-8")
-    table = next(t for t in extract(printed).tables if t.id == "expenditure")
-    row = table.frame[table.frame["code"] == "2010102"]
+    frame, row = _row_2010102(tmp_path, "2010102\n一般行政管理事务 30.00 30.00\n")
     assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
-    assert 2010102.0 not in set(table.frame["value"]) and 201.0102 not in set(table.frame["value"])
+    assert 2010102.0 not in set(frame["value"]) and 201.0102 not in set(frame["value"])
 
 
 def test_a_code_printed_in_parts_after_a_rows_figures_starts_the_next_row(tmp_path):
@@ -136,9 +140,5 @@ def test_a_code_printed_in_parts_after_a_rows_figures_starts_the_next_row(tmp_pa
 
 
 def test_a_code_and_name_head_then_name_tail_then_figures_is_one_row(tmp_path):
-    text = _printed().replace("2010102 一般行政管理事务 30.00 30.00\n", "2010102 一般行政\n管理事务\n30.00 30.00\n")
-    printed = tmp_path / "printed.txt"
-    printed.write_text(text, encoding="utf-8")
-    table = next(t for t in extract(printed).tables if t.id == "expenditure")
-    row = table.frame[table.frame["code"] == "2010102"]
+    _, row = _row_2010102(tmp_path, "2010102 一般行政\n管理事务\n30.00 30.00\n")
     assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
