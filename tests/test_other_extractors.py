@@ -120,9 +120,11 @@ def _row_2010102(tmp_path, printed_as: str):
 
 def test_a_code_alone_on_its_line_is_the_next_lines_code(tmp_path):
     # pdftotext -layout: a wrapped cell puts the code on one line, its name and figure on the next.
-    frame, row = _row_2010102(tmp_path, "2010102\n一般行政管理事务 30.00 30.00\n")
-    assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
-    assert 2010102.0 not in set(frame["value"]) and 201.0102 not in set(frame["value"])
+    # Drawing order: the code alone, the name over two lines, then the figures.
+    for printed_as in ("2010102\n一般行政管理事务 30.00 30.00\n", "2010102\n一般行政\n管理事务\n30.00 30.00\n"):
+        frame, row = _row_2010102(tmp_path, printed_as)
+        assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
+        assert 2010102.0 not in set(frame["value"]) and 201.0102 not in set(frame["value"])
 
 
 def test_a_code_printed_in_parts_after_a_rows_figures_starts_the_next_row(tmp_path):
@@ -142,3 +144,14 @@ def test_a_code_printed_in_parts_after_a_rows_figures_starts_the_next_row(tmp_pa
 def test_a_code_and_name_head_then_name_tail_then_figures_is_one_row(tmp_path):
     _, row = _row_2010102(tmp_path, "2010102 一般行政\n管理事务\n30.00 30.00\n")
     assert set(row["name"]) == {"一般行政管理事务"} and 30.0 in set(row["value"])
+
+
+def test_a_class_name_wrapped_before_its_figures_is_one_row(tmp_path):
+    # pypdfium2: 四、文化旅游体育与传媒 / 支出 / 200,000 200,000 — both name lines, then the figures.
+    printed = tmp_path / "printed.txt"
+    printed.write_text(_printed().replace("二、事业收入 二、住房保障支出 20.00\n", "二、事业收入\n二、住房保障\n支出\n20.00\n"),
+                       encoding="utf-8")
+    result = extract(printed)
+    summary = next(t for t in result.tables if t.id == "income_expenditure_summary").frame
+    assert 20.0 in set(summary[summary["name"] == "住房保障支出"]["value"])
+    assert not [f for f in result.to_json()["findings"] if f["severity"] == "error"]

@@ -182,8 +182,8 @@ def _candidates(present: set[str], total: str) -> list[list[str]]:
 def _row_ok(ctx: Context, t: CanonicalTable, r: Row, total: str, parts: list[str]) -> bool | None:
     tv = r.values.get(total)
     pv = [(m, r.values[m]) for m in parts if m in r.values]
-    if (tv is None or not any(_known(m) for m in parts)) and not pv:
-        return None  # nothing printed; or only columns of unknown meaning, whose blanks prove nothing
+    if tv is None and not pv:
+        return None
     tol = ctx.tolerance(t, [ctx.printed(r, m) for m, _ in pv])
     return abs((tv or 0.0) - sum(v for _, v in pv)) <= tol + 1e-6
 
@@ -209,10 +209,11 @@ def _row_identity(ctx: Context, t: CanonicalTable, rows: list[Row], total: str) 
         return
     parts = best[1]
     what = "+".join(measure_name(m) for m in parts) if len(parts) > 1 else f"{measure_name(parts[0])}栏"
+    known = any(_known(m) for m in parts)
     for r in rows:
         pv = [(m, r.values[m]) for m in parts if m in r.values]
-        if _row_ok(ctx, t, r, total, parts) is None:
-            continue
+        if (total not in r.values or not known) and not pv:
+            continue  # nothing printed; or blanks in columns of unknown meaning, which prove nothing
         printed = [ctx.printed(r, m) for m, _ in pv]
         s = sum(v for _, v in pv)
         tv = r.values.get(total, 0.0)

@@ -322,17 +322,29 @@ _LONE_CODE_RE = re.compile(r"[235]\d{2}(?:\d{2}){0,2}")
 
 
 def _attach_lone_codes(rows: list[tuple[list[Segment], int]]) -> list[tuple[list[Segment], int]]:
-    """A code printed alone on its line, its name and figures on the next (30299 / 其他商品和服务支出
-    0.20: a wrapped cell in a whitespace-aligned layout), is that row's code, not a figure."""
+    """A code printed alone on its line, its name and figures on the lines after (30299 / 其他商品和
+    服务支出 0.20 in a whitespace-aligned layout; 2080505 / 机关事业单位基本养老保险缴费支 / 出 / 580.01
+    in drawing order), is that row's code, not a figure."""
     out: list[tuple[list[Segment], int]] = []
-    for k, (segs, ln) in enumerate(rows):
-        nxt = rows[k + 1][0] if k + 1 < len(rows) else []
+    k = 0
+    while k < len(rows):
+        segs, ln = rows[k]
         lone = len(segs) == 1 and not segs[0].label and not segs[0].code and len(segs[0].amounts) == 1 \
             and _LONE_CODE_RE.fullmatch(segs[0].amounts[0]) is not None
-        if lone and nxt and nxt[0].label and not nxt[0].code and nxt[0].amounts and not _starts_item(nxt[0].label):
-            nxt[0].code = segs[0].amounts[0]
+        names, j = [], k + 1
+        while lone and j < len(rows) and j - k <= 3 and _label_only(rows[j][0]) and not _starts_item(rows[j][0][0].label):
+            names.append(rows[j][0][0].label)
+            j += 1
+        nxt = rows[j][0] if lone and j < len(rows) else []
+        if nxt and not nxt[0].code and nxt[0].amounts and (nxt[0].label or names) and not _starts_item(nxt[0].label):
+            label = ""
+            for part in [*names, nxt[0].label]:
+                label = _join(label, part)
+            nxt[0].code, nxt[0].label = segs[0].amounts[0], label
+            k = j
             continue
         out.append((segs, ln))
+        k += 1
     return out
 
 
@@ -357,6 +369,12 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
         takes_head = (single and bool(segs[0].code)) or (not segs[0].label and bool(segs[0].amounts))
         if pending and last is not None and not _starts_item(pending[0].label) and len(pending[0].label) <= 10:
             last.label = _join(last.label, pending.pop(0).label)  # the previous name's last line
+        elif takes_head and not segs[0].code and len(pending) >= 2 and _starts_item(pending[-2].label) \
+                and not _starts_item(pending[-1].label) and len(pending[-1].label) <= 4 \
+                and FUNCTION_CLASS_RE.search(_join(pending[-2].label, pending[-1].label)):
+            # 四、文化旅游体育与传媒 / 支出 / 200,000 200,000 (drawing order): both name lines, then figures.
+            tail = pending.pop()
+            pending[-1] = Segment(label=_join(pending[-1].label, tail.label))
         last = None
         waiting = out[-1][0][0] if out and out[-1][0] and out[-1][0][0].code and not out[-1][0][0].amounts else None
         if waiting is not None and pending and not segs[0].label and not segs[0].code and segs[0].amounts \
