@@ -34,6 +34,17 @@ from budgetlens.registry import classify_title
     ("机关运行经费支出决算表", "office_operation"),
     ("政府采购预算明细表", "statistics"),
     ("部门项目支出预算表", "project_expenditure"),
+    # Words some templates insert into a standard title (registry optional_title_words).
+    ("一般公共预算财政拨款支出表", "general_budget_expenditure"),
+    ("表5 一般公共预算财政拨款基本支出表", "basic_expenditure"),
+    ("部门一般公共预算基本支出表", "basic_expenditure"),
+    ("政府性基金预算财政拨款支出表", "gov_fund"),
+    ("国有资本经营预算财政拨款支出表", "state_capital"),
+    ("一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表", "three_public"),
+    ("“三公”经费、会议费、培训费预算表", "three_public"),
+    ("部门收支预算表", "income_expenditure_summary"),
+    ("部门财政拨款收支总表", "fiscal_summary"),
+    ("项目支出绩效目标申报表", "project_targets"),
 ])
 def test_title_variants_name_their_kind(title, kind):
     found, _ = classify_title(title)

@@ -84,11 +84,25 @@ def classify_title(title: str) -> tuple[TableKind | None, int]:
     Quotes are ignored (text layers drop or displace the quotes of “三公”)."""
     t = normalise_label(title).replace('"', "")
     best: tuple[TableKind | None, int] = (None, 0)
-    for kind in table_kinds():
-        n = kind.match_length(t)
-        if n > best[1]:
-            best = (kind, n)
+    for variant in dict.fromkeys((t, _without_optional_words(t))):
+        for kind in table_kinds():
+            n = kind.match_length(variant)
+            if n > best[1]:
+                best = (kind, n)
     return best
+
+
+@lru_cache(maxsize=1)
+def _optional_title_words() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _load("tables.yaml").get("optional_title_words", []))
+
+
+def _without_optional_words(title: str) -> str:
+    """The title without the words templates insert into a standard title (一般公共预算财政拨款支出表
+    is the 一般公共预算支出表; “三公”经费及会议费、培训费支出表 the “三公”经费支出表)."""
+    for pattern in _optional_title_words():
+        title = pattern.sub("", title)
+    return title
 
 
 @lru_cache(maxsize=1)
