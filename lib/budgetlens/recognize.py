@@ -259,8 +259,11 @@ def detect_year(doc: Document, kind: str | None) -> int | None:
 
 
 _UNIT_SUFFIX = re.compile(
-    r"^[\u4e00-\u9fff（）()]{3,40}(?:局|中心|委员会|办公室|办公厅|厅|院|部|处|站|所|会|馆|队|校|委|办|署|社|室|馆|街道办事处|人民政府|政府)$"
+    r"^[\u4e00-\u9fff（）()]{3,40}(?:局|中心|委员会|办公室|办公厅|厅|院|部|处|站|所|会|馆|队|校|委|办|署|社|室|馆|街道办事处|人民政府|政府"
+    r"|联|协|镇|乡|街道|中学|小学|大学|学院|幼儿园|台|林场|农场|团|监狱|宫|开发区|保护区|示范区|园区|管理区)$"
 )
+# A unit named by a title (X2024年部门预算): any run of Chinese that is not a part heading.
+_TITLE_UNIT = re.compile(r"^(?!第[一二三四五六七八九十]+部分|目录|关于)[\u4e00-\u9fff（）()]{2,40}$")
 
 
 def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
@@ -285,8 +288,12 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
         t = re.sub(r"20\d{2}年(?:度)?", "", t)
-        t = re.sub(r"(?:部门|单位)?(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
-        if _UNIT_SUFFIX.match(t):
+        t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
+        if not titled:
+            t = re.sub(r"(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
+        # "X2024年部门预算" names its unit whatever X ends with (某县妇联, 某某镇); a bare line
+        # must end like a unit's name.
+        if _UNIT_SUFFIX.match(t) or (titled and _TITLE_UNIT.match(t)):
             title = t
             break
     if part and title:
