@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from budgetlens.document import SourceError
 from budgetlens.sources.text import read_text
+from conftest import RAW
 
 REPORT = (
     "长治市某某服务中心\n2023年度单位决算公开\n### 支出决算表\n公开03表\n部门名称：长治市某某服务中心\n金额单位：万元\n"
@@ -97,3 +98,38 @@ def test_bad_page_dump_json(tmp_path, content, reason):
     p.write_text(content, encoding="utf-8")
     with pytest.raises(SourceError, match=reason):
         read_text(str(p))
+
+
+# Kangxi radicals and compatibility forms that text layers of WPS/Word PDFs carry for ideographs.
+_RADICALS = str.maketrans({"一": "\u2f00", "二": "\u2f06", "人": "\u2f08", "入": "\u2f0a", "支": "\u2f40",
+                           "用": "\u2f64", "金": "\u2fa6", "行": "\u2f8f", "长": "\u2ed3", "门": "\u2ed4",
+                           "工": "\u2f2f", "生": "\u2f63", "文": "\u2f42"})
+
+
+def test_radicals_read_as_the_ideographs_they_stand_for(tmp_path):
+    from budgetlens.document import fold_glyphs
+    from budgetlens.extract import extract
+
+    assert fold_glyphs("⼀般公共预算⽀出 ⻓治市 ⾦额") == "一般公共预算支出 长治市 金额"
+    for seed in sorted(RAW.glob("*.txt"))[:2]:
+        printed = tmp_path / seed.name
+        printed.write_text(seed.read_text(encoding="utf-8").translate(_RADICALS), encoding="utf-8")
+        assert printed.read_text(encoding="utf-8") != seed.read_text(encoding="utf-8")
+        want, got = extract(seed).to_json(), extract(printed).to_json()
+        for key in ("document", "facts", "function_totals", "prior_year", "tables"):
+            assert got[key] == want[key], key
+
+
+def test_pdf_blocks_are_folded_too(tmp_path, monkeypatch):
+    import budgetlens.sources.pdf as pdf
+    from budgetlens.document import Block, Document, RawTable
+    from budgetlens.sources import read_source
+
+    def read_pdf(path):
+        return Document(path=path, sha256="", format="pdf", pages=1, blocks=[
+            Block(kind="text", text="⼀般公共预算⽀出表"), Block(kind="table", table=RawTable(rows=[["⼈员经费", "1.00"]]))])
+
+    monkeypatch.setattr(pdf, "read_pdf", read_pdf)
+    (tmp_path / "r.pdf").write_bytes(b"%PDF-1.4")
+    doc = read_source(tmp_path / "r.pdf")
+    assert doc.blocks[0].text == "一般公共预算支出表" and doc.blocks[1].table.rows == [["人员经费", "1.00"]]

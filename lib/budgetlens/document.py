@@ -7,7 +7,9 @@ normalisation only ever see this model, so the text and PDF paths share one pars
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 DASHES = "-‐‑‒–—―−─━－"
@@ -18,6 +20,42 @@ PAGE_NUMBER_RE = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
     re.I,
 )
+
+
+# Radicals that PDF producers (WPS, Word with some fonts) write for the ideographs they look like
+# and that NFKC does not fold: the simplified forms of the CJK Radicals Supplement.
+_SIMPLIFIED_RADICALS = {
+    "\u2ec4": "西", "\u2ec5": "见", "\u2ec6": "角", "\u2ec9": "贝", "\u2ecb": "车", "\u2ed3": "长", "\u2ed4": "门",
+    "\u2ed8": "青", "\u2ed9": "韦", "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食", "\u2ee2": "马",
+    "\u2ee3": "骨", "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eec": "齐", "\u2ef0": "龙",
+    "\u2ef3": "龟", "\u2e9f": "母", "\u2ea0": "民",
+}
+
+
+@cache
+def _glyph_table() -> dict[int, str]:
+    table = {ord(k): v for k, v in _SIMPLIFIED_RADICALS.items()}
+    for lo, hi in ((0x2F00, 0x2FD5), (0x2E80, 0x2EF3), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if cp not in table and folded != chr(cp) and len(folded) == 1:
+                table[cp] = folded
+    return table
+
+
+def fold_glyphs(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs as the ideographs they stand for (⼀般公共预算⽀出
+    → 一般公共预算支出): text layers of many published PDFs carry them, and no alias would match."""
+    return text.translate(_glyph_table())
+
+
+def fold_document_glyphs(doc: Document) -> Document:
+    """:func:`fold_glyphs` over every text block and table cell of a document, in place."""
+    for block in doc.blocks:
+        block.text = fold_glyphs(block.text)
+        if block.table is not None:
+            block.table.rows = [[fold_glyphs(c) for c in row] for row in block.table.rows]
+    return doc
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document, SourceError
+from ..document import Document, SourceError, fold_document_glyphs
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".tsv"}
 PDF_SUFFIXES = {".pdf"}
@@ -21,7 +21,7 @@ def read_source(path: str | Path) -> Document:
     if p.suffix.lower() in PDF_SUFFIXES:
         from .pdf import read_pdf
 
-        return number_lines(read_pdf(str(p)))
+        return number_lines(fold_document_glyphs(read_pdf(str(p))))
     from .text import read_text
 
     return read_text(str(p))

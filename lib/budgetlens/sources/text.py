@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 
-from ..document import Block, Document, RawTable, SourceError
+from ..document import Block, Document, RawTable, SourceError, fold_glyphs
 
 _TAGS = re.compile(r"</?(?:b|p|strong|em|i|u|br|span|div|font)\b[^>]*>", re.I)
 _PAGE_BREAK = re.compile(r"^\s*-{1,3}\s*PAGE[_ ]BREAK\s*-{1,3}\s*$", re.I)
@@ -114,6 +114,7 @@ def read_text(path: str) -> Document:
     text = decode_bytes(data, path)
     if path.lower().endswith(".json"):
         text = page_texts(text, path)
+    text = fold_glyphs(text)
     sha = hashlib.sha256(data).hexdigest()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
