@@ -106,12 +106,7 @@ def _pdftotext_layout(pdf) -> str:
 EXTRACTORS = {"pdfplumber-layout": _pdfplumber_layout, "pypdfium2": _pypdfium2_text,
               "pdftotext-layout": _pdftotext_layout}
 # Figures another extractor's text does not give, by extractor and document (as KNOWN_GAPS).
-KNOWN_GAPS_EXTRACTORS: dict[str, dict[str, set[str]]] = {
-    "pypdfium2": {
-        # The summary's 上年结转资金 is wrapped in a narrow cell (上年结 / 转资金) among other wrapped labels.
-        "24_js-renda-bgt_2017_budget": {"facts.carryover_begin"},
-    },
-}
+KNOWN_GAPS_EXTRACTORS: dict[str, dict[str, set[str]]] = {}
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def code_of(cell: str) -> str | None:
 @dataclass
 class Column:
     index: int
-    role: str  # code | code_part | name | value | line_no | skip
+    role: str  # code | code_part | unit_code | name | value | line_no | skip
     header: str = ""
     group: str = ""
     measure: str | None = None
@@ -81,6 +81,7 @@ class CanonicalTable:
     page: int = 1
     line: int = 0
     notes: list[str] = field(default_factory=list)
+    partial_rows: frozenset[int] = frozenset()  # rows whose unplaced figures are unknown (RawTable.lost_rows)
 
     @property
     def rows(self) -> int:
@@ -135,10 +136,14 @@ def _line_number_cells(row: tuple[str, ...]) -> bool:
     return False
 
 
+_BUDGET_FINAL_GROUP = re.compile(r"(?:本年|全年|年初)?(?:决算|预算)数?")
+
+
 def _column_headers(header: list[list[str]], width: int) -> tuple[list[str], list[str]]:
     """Per column: the most specific header text and the group (upper rows, spans forward-filled)."""
     specific = [""] * width
     groups = [""] * width
+    own: list[list[str]] = [[] for _ in range(width)]  # each column's own cells, top to bottom
     for r, row in enumerate(header):
         if _is_line_number_row(row):
             continue
@@ -149,11 +154,20 @@ def _column_headers(header: list[list[str]], width: int) -> tuple[list[str], lis
             if cell:
                 last = cell
                 specific[j] = cell
+                own[j].append(cell)
             filled.append(cell or last)
         if r < len(header) - 1:
             for j in range(width):
                 if filled[j] and filled[j] != specific[j]:
                     groups[j] = (groups[j] + "/" + filled[j]).strip("/")
+    for j in range(width):
+        # The first column under a spanning cell (本年支出 over 小计 | 基本支出 | 项目支出) prints that
+        # cell itself: it is the column's group too. (Not a 预算数/决算数 span: the first column under
+        # it stays the plain total, as the facts read it.)
+        above = [c for c in own[j][:-1] if c not in groups[j].split("/") and not _BUDGET_FINAL_GROUP.fullmatch(
+            normalise_label(c))]
+        if above and not is_amount(own[j][-1]):  # (a figure read into the header is no sub-header)
+            groups[j] = "/".join([*above, *filter(None, groups[j].split("/"))])
     return specific, groups
 
 
@@ -175,6 +189,8 @@ def _classify_columns(rows: list[list[str]], n_header: int, width: int) -> list[
             col.role = "line_no"
         elif h in {"类", "款", "项"}:
             col.role = "code_part"
+        elif re.search(r"单位(?:编码|代码)$", h):
+            col.role = "unit_code"  # a unit's code (186001) in a table by unit: not a classification code
         elif re.search(r"(?:科目)?(?:代码|编码)$|^功能分类科目编码|^经济分类科目编码", h) and n_code >= n_text:
             col.role = "code"
         elif cells and n_code == len(cells) and any(len(code_of(c) or "") > 3 for c in cells):
@@ -214,13 +230,55 @@ def _measure(col: Column) -> str:
     return m
 
 
+_BUDGET_HEAD = re.compile(r"^(?:(?:20\d{2}年度?)?(?:年初|全年|本年)?预算数?)$")
+_FINAL_HEAD = re.compile(r"^(?:(?:20\d{2}年度?)?(?:本年|全年)?决算数?)$")
+
+
+def _budget_and_final(block: list[Column]) -> None:
+    """A block with a 预算数 column and a 决算数 column side by side (the 决算's 三公 table with its
+    items as rows): both headers read as the block's total; they are its ``budget`` and ``final``."""
+    values = [c for c in block if c.role == "value" and c.measure == "total"]
+    budget = [c for c in values if _BUDGET_HEAD.match(normalise_label(c.header))]
+    final = [c for c in values if _FINAL_HEAD.match(normalise_label(c.header))]
+    if len(budget) == 1 and len(final) == 1:
+        budget[0].measure, final[0].measure = "budget", "final"
+
+
+def _revenue_beside_expenditure(block: list[Column]) -> None:
+    """A 收入支出 table by class (年初结转 | 本年收入 | 本年支出 小计 基本 项目 | 年末结转): both 本年收入
+    and the 本年支出 subtotal read as a total; the table's total is what it spends, its revenue is
+    ``revenue``."""
+    values = [c for c in block if c.role == "value"]
+    spent = [c for c in values if c.measure == "total" and ("本年支出" in normalise_label(c.group)
+                                                           or normalise_label(c.header) in ("本年支出", "本年支出合计"))]
+    received = [c for c in values if c.measure == "total" and normalise_label(c.header) in ("本年收入", "本年收入合计")]
+    if spent and len(received) == 1:
+        received[0].measure = "revenue"
+
+
+_YEAR_HEAD = re.compile(r"^(20\d{2})年")
+
+
+def _earlier_years(block: list[Column]) -> None:
+    """Value columns headed by different years (2023年预算数 | 2024年预算数): the latest year is the
+    document's own; an earlier year's column is the comparison, ``<measure>@prior``, which no fact reads."""
+    years = {c.index: int(m.group(1)) for c in block if c.role == "value" and c.measure and "@" not in c.measure
+             and (m := _YEAR_HEAD.match(normalise_label(c.header)))}
+    if len(set(years.values())) < 2:
+        return
+    latest = max(years.values())
+    for c in block:
+        if c.index in years and years[c.index] < latest:
+            c.measure = f"{c.measure}@prior"
+
+
 def _blocks(cols: list[Column]) -> list[list[Column]]:
     """Split columns into blocks: each starts at a label column following a value column."""
     blocks: list[list[Column]] = []
     current: list[Column] = []
     seen_value = False
     for col in cols:
-        is_label = col.role in {"code", "code_part", "name"}
+        is_label = col.role in {"code", "code_part", "name", "unit_code"}
         if is_label and seen_value and current:
             blocks.append(current)
             current, seen_value = [], False
@@ -264,6 +322,14 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
     n_header = _header_split(rows)
     cols = _classify_columns(rows, n_header, width)
     blocks = _blocks(cols)
+    for block in blocks:
+        _budget_and_final(block)
+        _earlier_years(block)
+        _revenue_beside_expenditure(block)
+        values = [c for c in block if c.role == "value"]
+        if table.kind is not None and table.kind.layout == "summary" and len(values) == 1 \
+                and values[0].measure and "@" not in values[0].measure:
+            values[0].measure = "total"  # a side's one amount column (本年预算, 金额) is its rows' amount
     for block in blocks:  # two columns of one measure in a block: the second is <measure>_2, per column
         seen: dict[str, int] = {}
         for col in block:
@@ -329,6 +395,7 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
         id=table.id, title=table.context.title, label=table.context.label,
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
         frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
+        partial_rows=frozenset(raw.lost_rows),
     )
 
 
@@ -414,6 +481,9 @@ def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, s
                 code_parts.append(re.sub(r"\s+", "", cell))
             elif cell and not is_blank(cell):
                 name_cells.append(cell)  # a label spanning the 类/款/项 columns (合计)
+        elif col.role == "unit_code":
+            if cell and not is_blank(cell) and not re.fullmatch(r"[\d\s]+", cell):
+                name_cells.append(cell)  # a label spanning the unit-code column (合计)
         elif col.role == "code":
             c = code_of(cell)
             if c:

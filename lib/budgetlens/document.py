@@ -64,13 +64,16 @@ class RawTable:
 
     ``rows`` keeps empty cells as ``""`` so column positions survive; ``row_lines``
     gives, per row, the 1-based line (text sources) or the page (PDF sources) it
-    came from, for evidence in findings.
+    came from, for evidence in findings. ``lost_rows`` are the rows (indices into ``rows``) a text
+    layer printed with fewer figures than the table has columns: only their first figure is placed,
+    and their other cells are unknown, not blank.
     """
 
     rows: list[list[str]]
     page: int = 1
     line: int = 0
     row_lines: list[int] = field(default_factory=list)
+    lost_rows: set[int] = field(default_factory=set)
 
     @property
     def width(self) -> int:

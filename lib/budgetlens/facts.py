@@ -336,11 +336,11 @@ def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozens
 
 THREE_PUBLIC_ITEMS = {
     "abroad": re.compile(r"因公出国"),
-    "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|小计"),
+    "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|^小计$"),
     "vehicle_purchase": re.compile(r"公务用车购置费?$|车辆购置"),
     "vehicle_operation": re.compile(r"公务用车运行(?:维护)?费?$"),
     "reception": re.compile(r"公务接待"),
-    "total": re.compile(r"^(?:合计|总计|三公经费合计|\"三公\"经费合计|小计合计)$"),
+    "total": re.compile(r"^(?:合计|总计|\"?三公\"?经费(?:支出)?(?:合计|小计)?|小计合计)$"),
 }
 
 
@@ -375,7 +375,9 @@ def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue
         item = _three_item(str(g["name"].iloc[0] or ""))
         if item is None:
             continue
-        col = g[g["measure"].isin(["total", want])]
+        col = g[g["measure"] == want]  # a 预算数 | 决算数 pair: the one this kind of document reports
+        if not len(col):
+            col = g[g["measure"] == "total"]
         if not len(col):
             col = g
         items.setdefault(item, float(col["value"].iloc[0]))

@@ -23,14 +23,48 @@ NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
 AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT_RE = re.compile(NUM + r"\s*[%％]")
 HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
-COMPARATOR_RE = re.compile(r"(?:比|较|与|同)(?:上年|上一年|去年|上年度|\d{4}年度?)(?:预算|决算|同期|度)?(?:数)?(?:相比|比较)?|上年同期相比|与上年度相比")
-# "增加（减少）0万元": a template's both-ways wording, unambiguous only for 0.
-DIRECTION_RE = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减|增)(?:[（(](?:增加|减少|增长|下降|降低|减|增)[)）])?了?\s*"
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict:
+    text = resources.files("budgetlens.registry").joinpath("narrative.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of words, longest first (so 增长幅度 wins over 增长, 增长 over 增)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_DIR = _registry()["directions"]
+UP_WORDS = set(_DIR["up"]) | set(_DIR["up_rates"])
+DOWN_WORDS = set(_DIR["down"]) | set(_DIR["down_rates"])
+RATE_WORDS = set(_DIR["up_rates"]) | set(_DIR["down_rates"])
+# Words of two characters or more: "增加人员经费…" before a subject, "基本支出增加…" after it.
+CHANGE_WORDS = _alternation([w for w in UP_WORDS | DOWN_WORDS if len(w) >= 2 and w not in RATE_WORDS])
+_BASES = _alternation(_registry()["comparator_bases"])
+COMPARATOR_RE = re.compile(
+    rf"(?:{_alternation(_registry()['comparator_leads'])})(?:于)?(?:{_BASES}|(?P<year>\d{{4}})年度?)(?:预算|决算|同期|度)?(?:数)?"
+    rf"(?:相比|比较)?|{_alternation(_registry()['comparator_alone'])}|与上年度相比")
+# "增加（减少）0万元": a template's both-ways wording, unambiguous only for 0. "增幅为1.01%": a rate word
+# may take 为/是/达.
+_DIR_WORDS = _alternation(list(UP_WORDS | DOWN_WORDS))
+DIRECTION_RE = re.compile(rf"({_DIR_WORDS})(?:[（(](?:{_DIR_WORDS})[)）])?(?:了|(?<=[幅率例])(?:为|是|达到|达))?\s*"
                           + NUM + r"\s*(亿元|万元|元|[%％])")
-SAME_RE = re.compile(r"持平|相同|无变化|没有变化|一致")
+SAME_RE = re.compile(_alternation(_registry()["same_words"]))
+_SAME_HEDGE_RE = re.compile(rf"(?:{_alternation(_registry()['same_hedges'])})$")
+_SAME_BLOCKER_RE = re.compile(_alternation(_registry()["same_blockers"]))
 SHARE_RE = re.compile(r"(?:占比|占)(?:[^，。；\d%％]{0,14}?)" + NUM + r"\s*[%％]")
-UP_WORDS = {"增加", "增长", "上升", "增"}
-DOWN_WORDS = {"减少", "下降", "降低", "节约", "减"}
+
+# Full-width digits and signs (PDF text layers and some templates print them).
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "﹪": "%"})
+
+
+def normalise_text(text: str) -> str:
+    """Full-width digits, decimal points, minus signs and percent signs as ASCII ("１２．３４％" → "12.34%")."""
+    t = text.translate(_FULL_WIDTH)
+    t = re.sub(r"(?<=\d)．(?=\d)", ".", t)
+    return re.sub(r"[－−](?=\s*\d)", "-", t)
 
 
 @dataclass
@@ -102,12 +136,6 @@ class Narrative:
 
 
 @lru_cache(maxsize=1)
-def _registry() -> dict:
-    text = resources.files("budgetlens.registry").joinpath("narrative.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-@lru_cache(maxsize=1)
 def _subject_words() -> list[tuple[str, str]]:
     pairs = [(normalise_label(w), key) for key, words in _registry()["subjects"].items() for w in words]
     pairs.sort(key=lambda p: -len(p[0]))
@@ -128,7 +156,7 @@ def sentences(doc: Document) -> list[Sentence]:
     heading = ""
     buf, buf_line = "", 0
     for block in doc.text_blocks():
-        text = block.text.strip()
+        text = normalise_text(block.text.strip())
         if not text or PAGE_NUMBER_RE.match(text):
             continue  # a page number inside a wrapped sentence ("增 / — 6 — / 加 941.62 万元")
         if _is_table_caption(text):
@@ -181,6 +209,9 @@ def _subject_pattern(heading_words: tuple[str, ...]) -> tuple[re.Pattern, dict[s
     return re.compile("|".join(re.escape(w) for w in ordered)), words
 
 
+_WEAK_GAP_RE = re.compile(rf"(?:{_alternation(_registry().get('weak_gap', []))})*")
+
+
 def subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]:
     """(start, end, word, key) of subject words, longest match first, non-overlapping."""
     n = text.translate(_QUOTE_MAP)
@@ -190,8 +221,8 @@ def subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]
     weak = set(_registry().get("weak_subjects", ()))
     out: list[tuple[int, int, str, str]] = []
     for m in pattern.finditer(n):
-        if m.group(0) in weak and out and out[-1][1] == m.start():
-            continue  # "机关运行经费支出预算3,348.98万元": the figure is still the 机关运行经费's
+        if m.group(0) in weak and out and _WEAK_GAP_RE.fullmatch(n, out[-1][1], m.start()):
+            continue  # "机关运行经费支出预算3,348.98万元", "“三公”经费财政拨款支出预算": still the first subject's
         out.append((m.start(), m.end(), m.group(0), keys[m.group(0)]))
     return out
 
@@ -259,6 +290,9 @@ def read_narrative(doc: Document, year: int | None = None) -> Narrative:
     return nar
 
 
+_ACTUAL_RE = re.compile(r"(?<![\u4e00-\u9fff])?(?:支出)?决算(?:数)?(?:为|是)?" + NUM + r"\s*(亿元|万元|元)")
+
+
 def _read_sentence(s: Sentence, nar: Narrative) -> None:
     text = s.text.replace(" ", "")
     subjects = subjects_in(text, s.heading)
@@ -266,7 +300,7 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
     # Mentions: a subject followed by its amount before any other subject.
     for i, (start, end, _word, key) in enumerate(subjects):
         nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
-        if re.search(r"(?:增加|减少|增长|下降|上升|降低|节约)$", text[max(0, start - 3):start]):
+        if re.search(rf"(?:{CHANGE_WORDS})$", text[max(0, start - 3):start]):
             continue  # "增加人员经费1408.29万元" is a change, not the level
         before = text[max(0, start - 10):start]
         if re.search(r"上年度?|去年|上一年", before) or any(
@@ -274,13 +308,18 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
             continue  # "上年度列入此项的…128.43万元", "（2016年度部门支出预算安排为…）": another year's figure
         if re.search(r"(?:货物|服务|工程)类?$", before):
             continue  # "货物类政府采购支出预算259.32万元": one kind of a total, not the total
-        for a_start, _a_end, num, unit in amounts:
+        for a_start, a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]
-                if COMPARATOR_RE.search(between) or re.search(r"增加|减少|增长|下降|上升|降低|节约|调增|调减", between):
+                if COMPARATOR_RE.search(between) or re.search(rf"{CHANGE_WORDS}|调增|调减", between):
                     break  # "基本支出增加…1447.63万元" states a change, not the figure
                 if len(between) > 24 or re.search(r"其中|中[，,：:]", between):
                     break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
+                if "预算" in between and "决算" not in between:
+                    # "…支出全年预算为30.00万元，支出决算为28.00万元": a final's own figure is the 决算数.
+                    actual = _ACTUAL_RE.search(text, a_end, nxt)
+                    if actual and not re.search(r"\d{4}年度?$|上年度?$|去年$", text[max(0, actual.start() - 6):actual.start()]):
+                        num, unit = actual.group(1), actual.group(2)
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
                 v = _to_wan(num, unit)
                 if k and v is not None:
@@ -377,8 +416,14 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
 
 def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amounts: list, comp_at: int) -> float | None:
     """The figure the change is measured from: the subject's amount in this sentence, else its last mention."""
-    for a_start, _a_end, num, unit in amounts:
+    for a_start, a_end, num, unit in amounts:
         if subj[1] <= a_start < comp_at or (a_start == -1 and subj[1] == 0):
+            between = text[subj[1]:a_start] if a_start >= 0 else ""
+            if "预算" in between and "决算" not in between:
+                # "…支出预算为31.00万元，支出决算为28.72万元，…与上年相比减少3.18万元": the 决算数 is compared.
+                actual = _ACTUAL_RE.search(text, a_end, comp_at)
+                if actual:
+                    num, unit = actual.group(1), actual.group(2)
             return _to_wan(num, unit)
     return None
 
@@ -433,37 +478,25 @@ def _tidy(v: float) -> float:
     return round(v, 2) if abs(v * 100 - round(v * 100)) < 1e-6 else v
 
 
-_STAFF_AUTH = re.compile(r"(?:人员)?编制(?:数|人数)?(?:为|共)?(\d+)(?:名|人)")
-_STAFF_ACTUAL = [
-    re.compile(r"在职(?:人员|人数)?(?:实有)?(?:为|共)?(\d+)(?:人|名)"),
-    re.compile(r"实有(?:在职)?(?:人员|人数)?(?:为|共)?(\d+)(?:人|名)"),
-]
-_VEHICLES = [
-    re.compile(r"(?:共有|实有|保有)(?:公务用)?车辆?(\d+)辆"),
-    re.compile(r"实有(\d+)辆"),
-    re.compile(r"车辆(\d+)辆"),
-]
+@lru_cache(maxsize=1)
+def _count_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Staff and vehicle count patterns: registry ``counts`` (the first that matches a line wins)."""
+    return {key: tuple(re.compile(p) for p in pats) for key, pats in _registry().get("counts", {}).items()}
 
 
 def counts(doc: Document) -> dict[str, tuple[int, int, str]]:
-    """Staff and vehicle counts stated in the narrative: key → (value, line, text)."""
+    """Staff and vehicle counts stated in the narrative: key → (value, line, text). Patterns are tried
+    in the registry's order over the whole narrative (共有车辆63辆 beats an earlier 更新执法车辆5辆); a
+    count right after a word of change (购置, 更新, 淘汰 …: registry ``count_blockers``) is not a stock."""
     out: dict[str, tuple[int, int, str]] = {}
-    for block in doc.text_blocks():
-        t = block.text.replace(" ", "")
-        if "staff_authorized" not in out:
-            m = _STAFF_AUTH.search(t)
-            if m:
-                out["staff_authorized"] = (int(m.group(1)), block.line, block.text)
-        if "staff_actual" not in out:
-            for pat in _STAFF_ACTUAL:
-                m = pat.search(t)
-                if m:
-                    out["staff_actual"] = (int(m.group(1)), block.line, block.text)
-                    break
-        if "vehicles" not in out:
-            for pat in _VEHICLES:
-                m = pat.search(t)
-                if m:
-                    out["vehicles"] = (int(m.group(1)), block.line, block.text)
-                    break
+    lines = [(block, block.text.replace(" ", "").replace("\u3000", "")) for block in doc.text_blocks()]
+    blockers = re.compile("|".join(map(re.escape, _registry().get("count_blockers", []))) or r"(?!)")
+    for key, pats in _count_patterns().items():
+        for pat in pats:
+            found = next(((block, m) for block, t in lines for m in pat.finditer(t)
+                          if not blockers.search(t[max(0, m.start() - 8):m.start(1)])), None)
+            if found:
+                block, m = found
+                out[key] = (int(m.group(1)), block.line, block.text)
+                break
     return out

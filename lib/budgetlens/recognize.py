@@ -17,9 +17,11 @@ from .numbers import is_amount
 from .registry import TableKind, classify_title, normalise_label
 
 LABEL_RE = re.compile(
-    r"^(?:(?:部门|单位|预算|决算)?(?:公开|预算公开|决算公开|部门预算|单位预算)?\s*(?:表|附表)\s*[0-9０-９一二三四五六七八九十]+"
+    r"^(?:(?:部门|单位|预算|决算)?(?:公开|预算公开|决算公开|部门预算|单位预算)?\s*(?:表|附表)\s*(?:[0-9０-９]+|[一二三四五六七八九十]+(?!般))"
     r"(?:[-－—][0-9]+)?|公开\s*[0-9]+\s*表|(?:部门|单位)?(?:预算|决算)?\d+表)"
 )
+# A label printed after the title on its line: 收入支出决算表（公开01表）, 收入支出决算表 公开01表.
+LABEL_AFTER_RE = re.compile(r"(?<=表)[(（]?(" + LABEL_RE.pattern.removeprefix("^") + r")[)）]?$")
 CURRENCY_RE = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(亿元|万元|元)")
 UNIT_NAME_RE = re.compile(
     r"(?:部门名称|单位名称|编制单位|编制部门|填报单位|预算单位|部门|单位)\s*[(（]?(?:盖章|公章)?[)）]?\s*[:：]\s*"
@@ -28,6 +30,8 @@ UNIT_NAME_RE = re.compile(
 NO_DATA_RE = re.compile(r"本表无数据|此表为空表|为空表|本表为空|无数据|本表无|空表|无相关收支"
                         r"|^注[:：]?(?:本|我)(?:单位|部门).{0,12}?(?:无|没有|未安排)")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
+# The budget system's unit code before a name (101001-某某局, [101001]某某局): not part of the name.
+_UNIT_CODE_RE = re.compile(r"^[\[【(（]?\d{2,12}[\]】)）]?[-－—_:：]?(?=[\u4e00-\u9fff])")
 
 
 @dataclass
@@ -94,13 +98,15 @@ def _read_context(lines: list[Block]) -> TableContext:
         if ctx.unit_name is None:
             m = UNIT_NAME_RE.search(text.replace("\u3000", " "))
             if m and not CURRENCY_RE.match(compact(m.group(0))):
-                name = m.group("name").strip()
-                if name not in {"万元", "元", "亿元"}:
+                name = _UNIT_CODE_RE.sub("", m.group("name").strip())
+                if len(name) >= 2 and name not in {"万元", "元", "亿元"}:
                     ctx.unit_name = name
         if ctx.label is None:
             m = LABEL_RE.match(c)
             if m:
                 ctx.label = m.group(0)
+            elif (m := LABEL_AFTER_RE.search(c)) and classify_title(c[:m.start()])[0] is not None:
+                ctx.label = m.group(1)
         if best_title is None:
             # A title wrapped over two lines (…培训费支出预 / 算表) is read joined.
             after = window[len(window) - distance] if distance else None
@@ -126,9 +132,12 @@ def _join_continuation(first: RawTable, cont: RawTable) -> None:
     header = [r for r in first.rows[:6] if _is_header_like(r)]
     header_keys = {tuple(compact(c) for c in r) for r in header}
     rows, lines = list(cont.rows), list(cont.row_lines or [cont.page] * len(cont.rows))
+    dropped = 0
     while rows and _is_header_like(rows[0]) and tuple(compact(c) for c in rows[0]) in header_keys:
         rows.pop(0)
         lines.pop(0)
+        dropped += 1
+    first.lost_rows |= {len(first.rows) + r - dropped for r in cont.lost_rows if r >= dropped}
     first.rows.extend(rows)
     first.row_lines.extend(lines)
 

@@ -110,7 +110,7 @@ MEASURE_NAMES = {
     "special_account": "财政专户管理资金", "unit_funds": "单位资金", "carryover": "结转结余",
     "fiscal_carryover": "财政拨款结转", "nonfiscal_carryover": "非财政拨款结转结余", "current_year": "当年预算安排",
     "carryover_begin": "年初结转和结余", "carryover_end": "年末结转和结余", "personnel": "人员经费",
-    "public": "公用经费", "budget": "预算数", "final": "决算数",
+    "public": "公用经费", "budget": "预算数", "final": "决算数", "revenue": "本年收入",
 }
 
 TOTAL_NAMES = {"合计", "总计", "部门合计", "单位合计", "合计数", "本年支出合计", "本年收入合计"}
@@ -158,6 +158,7 @@ class Row:
     label: str
     line: int
     values: dict[str, float]
+    partial: bool = False  # the text layer lost some of this row's cells: an absent measure is unknown
 
     @property
     def display(self) -> str:
@@ -229,7 +230,8 @@ class Context:
                 r = index.get(k)
                 if r is None:
                     r = Row(table=t, row=int(rec.row), section=str(rec.section), code=code or None, name=name,
-                            label=label, line=int(rec.line) if rec.line == rec.line else 0, values={})
+                            label=label, line=int(rec.line) if rec.line == rec.line else 0, values={},
+                            partial=int(rec.row) in t.partial_rows)
                     index[k] = r
                     out.append(r)
                 m = rec.measure

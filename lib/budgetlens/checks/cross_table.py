@@ -123,8 +123,12 @@ def _income_vs_summary(ctx: Context, income: CanonicalTable, inc_side: list[Row]
         if carry:
             b = Fig(current, ctx.money(current, income), f"{ctx.table_name(income)}中合计扣除结转结余后", income.id,
                     tr.display, tr.line, 0.005 * (1 + len(carry)))
+        grand = find_row(inc_side, INCOME_ROWS["grand"])
+        g = grand.values.get("total") if grand is not None else None
         if abs(a.value - b.value) > a.tol + b.tol and abs(a.value - tr.values["total"]) <= a.tol + 0.005:
             pass  # this template's 收入表 合计 is the current year's revenue
+        elif not carry and g is not None and abs(g - tr.values["total"]) <= a.tol + 0.005:
+            pass  # this template's 收入表 合计 is the 收入总计 (its 上年结转 column not placed)
         else:
             issue = compare(ctx, a, b)
             if issue:
@@ -408,7 +412,12 @@ def three_public_groups(ctx: Context, t: CanonicalTable) -> list[tuple[str, Item
     out: list[tuple[str, ItemValues]] = []
     if sum(1 for i, _ in by_item if i) >= 2:
         measures = sorted({m for r in rows for m in r.values}, key=lambda m: (m != "total", m))
-        totals = [r for i, r in by_item if i == "total"] or [None]
+        totals = [r for i, r in by_item if i == "total"]
+        if any(re.search(r"会议费|培训费", r.name or "") for r in rows):
+            # 会议费 and 培训费 rows beside the 三公 items: the table's 合计 covers them too; the 三公
+            # total is the subtotal that names it (“三公”经费小计), if printed.
+            totals = [r for r in totals if "三公" in (r.name or "")]
+        totals = totals or [None]
         for m in measures:
             for tot in totals:
                 items: ItemValues = {}
@@ -429,9 +438,9 @@ def three_public_values(ctx: Context, t: CanonicalTable) -> dict[str, float] | N
     groups = three_public_groups(ctx, t)
     if not groups:
         return None
-    want = "决算数" if ctx.kind == "final" else None
-    label, items = next(((g, i) for g, i in groups if want is None or g == want), groups[0])
-    if want and label != want and any(g in ("预算数", "决算数") for g, _ in groups):
+    want = ("决算数", "final") if ctx.kind == "final" else None
+    label, items = next(((g, i) for g, i in groups if want is None or g in want), groups[0])
+    if want and label not in want and any(g in ("预算数", "决算数", "budget") for g, _ in groups):
         return None
     return {k: v[0] for k, v in items.items()}
 

@@ -35,9 +35,11 @@ EXPENDITURE_ROWS = {
 FUND_ROWS = {
     "general_budget": ["一般公共预算财政拨款收入", "一般公共预算财政拨款", "一般公共预算拨款", "一般公共预算拨款收入",
                        "一般公共预算", "一般公共预算收入", "公共财政拨款", "一般公共预算资金"],
-    "gov_fund": ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算", "基金预算拨款",
+    "gov_fund": ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算拨款收入",
+                 "政府性基金预算", "基金预算拨款",
                  "政府性基金预算收入", "政府性基金收入"],
-    "state_capital": ["国有资本经营预算财政拨款收入", "国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营预算",
+    "state_capital": ["国有资本经营预算财政拨款收入", "国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营预算拨款收入",
+                      "国有资本经营预算",
                       "国有资本经营预算收入"],
 }
 SOURCE_ROWS = {
@@ -119,6 +121,24 @@ def economic_class_of(name: str | None) -> str | None:
     """The 经济分类 类 code of a name printed without a code."""
     n = norm(name)
     return economic_classes().get(n) or economic_classes().get(re.sub(r"支出$", "", n))
+
+
+@lru_cache(maxsize=1)
+def personnel_classes() -> frozenset[str]:
+    """The 经济分类 类 codes of 人员经费 (registry ``personnel_classes``); the rest are 公用经费."""
+    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
+    return frozenset(str(c) for c in yaml.safe_load(text).get("personnel_classes", []))
+
+
+def cost_group_tops(total: Row, rows: list[Row]) -> list[Row] | None:
+    """The 类 rows a 人员经费合计 or 公用经费合计 sums, wherever its block printed them (by class code,
+    all sections); None for any other total or where the classes are not coded."""
+    n = norm(total.name)
+    group = "personnel" if n.startswith("人员经费") else "public" if n.startswith("公用经费") else None
+    tops = [r for r in rows if r.code and len(r.code) == 3 and r.code[0] in "35"]
+    if group is None or not tops:
+        return None
+    return [r for r in tops if (r.code in personnel_classes()) == (group == "personnel")]
 
 
 def function_class_of(r: Row) -> str | None:

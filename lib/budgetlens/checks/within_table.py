@@ -9,6 +9,7 @@ from .base import MEASURE_NAMES, Context, Issue, Row, diff_severity, evidence, m
 from .tables import (
     EXPENDITURE_ROWS,
     INCOME_ROWS,
+    cost_group_tops,
     find_row,
     function_class_of,
     hierarchy,
@@ -35,6 +36,8 @@ def sum_issue(ctx: Context, t: CanonicalTable, whole: Row, measure: str, parts: 
               rule_rows: list[Row] | None = None) -> Issue | None:
     """Compare a row's printed figure with the sum of other rows' figures in one measure."""
     wv = whole.values.get(measure)
+    if any(r.partial and measure not in r.values for r in (whole, *parts)):
+        return None  # a figure the text layer did not place: the sum is not known
     kv = [(p, p.values[measure]) for p in parts if measure in p.values]
     if (wv is None and not kv) or not whole.values:
         return None  # nothing printed, or a whole row printed blank (a heading, or figures lost in extraction)
@@ -123,10 +126,12 @@ def total_sum(ctx: Context) -> Iterator[Issue]:
             skip = unreliable_measures(ctx, t)
             totals = total_rows(srows)
             for tot in totals:
-                for m in _measures([tot, *tops]):
-                    if m in skip or _doubled(tot, tops, m) or _parts_of_whole(totals, tops, m):
+                group = cost_group_tops(tot, rows)
+                kids = tops if group is None else group
+                for m in _measures([tot, *kids]):
+                    if m in skip or _doubled(tot, kids, m) or (group is None and _parts_of_whole(totals, tops, m)):
                         continue
-                    issue = sum_issue(ctx, t, tot, m, tops, "各类")
+                    issue = sum_issue(ctx, t, tot, m, kids, "各类")
                     if issue:
                         yield issue
 
@@ -182,7 +187,7 @@ def _candidates(present: set[str], total: str) -> list[list[str]]:
 def _row_ok(ctx: Context, t: CanonicalTable, r: Row, total: str, parts: list[str]) -> bool | None:
     tv = r.values.get(total)
     pv = [(m, r.values[m]) for m in parts if m in r.values]
-    if tv is None and not pv:
+    if (tv is None and not pv) or r.partial:
         return None
     tol = ctx.tolerance(t, [ctx.printed(r, m) for m, _ in pv])
     return abs((tv or 0.0) - sum(v for _, v in pv)) <= tol + 1e-6
@@ -212,8 +217,8 @@ def _row_identity(ctx: Context, t: CanonicalTable, rows: list[Row], total: str) 
     known = any(_known(m) for m in parts)
     for r in rows:
         pv = [(m, r.values[m]) for m in parts if m in r.values]
-        if (total not in r.values or not known) and not pv:
-            continue  # nothing printed; or blanks in columns of unknown meaning, which prove nothing
+        if (total not in r.values or not known) and not pv or r.partial:
+            continue  # nothing printed; blanks in columns of unknown meaning, or cells the text layer lost
         printed = [ctx.printed(r, m) for m, _ in pv]
         s = sum(v for _, v in pv)
         tv = r.values.get(total, 0.0)

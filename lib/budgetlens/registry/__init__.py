@@ -38,8 +38,9 @@ class TableKind:
         best = 0
         for a in _normalised(self.aliases):
             if len(a) > best and a in normalised_title:
-                rest = normalised_title.replace(a, "", 1)
-                if any(x in rest for x in _normalised(self.exclude)):
+                # A veto word counts wherever it stands in the title (项目支出决算表 is not the
+                # 支出决算表), unless the alias itself spells it.
+                if any(x in normalised_title and x not in a for x in _normalised(self.exclude)):
                     continue
                 best = len(a)
         return best
@@ -128,6 +129,12 @@ def split_header_words(token: str) -> list[str]:
         out.append(alias)
         i += len(alias)
     return out if len(out) > 1 else [token]
+
+
+def is_measure_alias(text: str) -> bool:
+    """Whether a header text is, exactly, one of the registry's column headers."""
+    t = normalise_label(text)
+    return any(t == alias for alias, _m in _measure_aliases())
 
 
 @lru_cache(maxsize=8192)

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from ..document import PAGE_NUMBER_RE, Block, Document, RawTable
 from ..numbers import parse_amount
 from ..recognize import LABEL_RE, NO_DATA_RE
-from ..registry import classify_title, measure_for_header, normalise_label, split_header_words, table_kind
+from ..registry import (
+    classify_title,
+    is_measure_alias,
+    measure_for_header,
+    normalise_label,
+    split_header_words,
+    table_kind,
+)
 
 CODE_PARTS_RE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
 CODE_GLUED_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([\u4e00-\u9fff].*)$")
@@ -29,6 +37,9 @@ FUNCTION_CLASS_RE = re.compile(r"支出$|支出[（(]类[)）]$")
 PURPOSE_WORDS = ("基本支出", "项目支出", "机动经费", "预留", "经营支出", "对附属单位补助", "上缴上级", "事业单位经营支出")
 INCOME_TOTAL_WORDS = ("收入合计", "收入总计", "当年收入", "本年收入", "收入小计")
 EXPENDITURE_TOTAL_WORDS = ("支出合计", "支出总计", "当年支出", "本年支出", "支出小计")
+
+
+_DASHES = {"-", "－", "—", "–", "--", "——", "─"}
 
 
 @dataclass
@@ -60,6 +71,57 @@ def _tokens(line: str) -> list[str]:
     return out
 
 
+_CJK_CHAR_RE = re.compile(r"^[\u4e00-\u9fff]$")
+_HEADER_WORDS = ("项目", "项目名称", "科目名称", "科目编码", "科目代码", "功能分类", "功能分类科目名称", "栏次", "行次", "类", "款", "项")
+
+
+def _header_words(line: str) -> list[str]:
+    """The column headers of one header line. A word printed letter-spaced (合 计, 项 目) is one
+    word again, and a header wrapped inside its cell (政府性基 金预算, 上缴 上级 支出) is joined
+    when the parts make a known header; headers glued together are cut apart."""
+    toks: list[str] = []
+    run = ""
+    for tok in [*_tokens(line), ""]:
+        if _CJK_CHAR_RE.match(tok):
+            run += tok
+            continue
+        if run:
+            toks += _segment_run(run) if len(run) > 1 else [run]
+            run = ""
+        if tok:
+            toks.append(tok)
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for j in range(min(len(toks), i + 4), i + 1, -1):
+            joined = "".join(toks[i:j])
+            if is_measure_alias(joined) and not all(is_measure_alias(t) for t in toks[i:j]):
+                out.append(joined)
+                i = j
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return [w for tok in out for w in split_header_words(tok)]
+
+
+def _segment_run(run: str) -> list[str]:
+    """A run of letter-spaced characters (项目合计功能分类合计) cut into known header words, longest
+    first; the run itself where it is not made of them."""
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        for j in range(len(run), i, -1):
+            word = run[i:j]
+            if j - i >= 2 and (is_measure_alias(word) or word in _HEADER_WORDS) or (j - i == 1 and word in _HEADER_WORDS):
+                out.append(word)
+                i = j
+                break
+        else:
+            return [run]
+    return out
+
+
 def _is_amount_token(tok: str) -> bool:
     return parse_amount(tok) is not None and not re.fullmatch(r"\d{3}", tok) or re.fullmatch(r"\d[\d,]*\.\d+", tok) is not None
 
@@ -75,6 +137,17 @@ def _split_code_then_name(toks: list[str], i: int) -> bool:
     return j > i + 1 and j < len(toks) and not _is_amount_token(toks[j])
 
 
+def _split_code_then_figures(toks: list[str], i: int) -> bool:
+    """``302 31 16.95`` after a coded row's figures (303 09 奖励金 0.00 302 31 16.95): a code printed
+    in parts whose wrapped name stands on the lines above and below, then its figure."""
+    if not re.fullmatch(r"[235]\d{2}", toks[i]):
+        return False
+    j = i + 1
+    while j < len(toks) and j - i <= 2 and re.fullmatch(r"\d{2}", toks[j]):
+        j += 1
+    return j > i + 1 and j < len(toks) and re.fullmatch(r"-?[\d,]*\d\.\d+", toks[j]) is not None
+
+
 def segments(line: str) -> list[Segment]:
     """Cut a data line into (code, label, amounts) segments, in order."""
     segs: list[Segment] = []
@@ -86,7 +159,8 @@ def segments(line: str) -> list[Segment]:
         # A classification code: 201 | 201 05 | 201 05 07 | 2010507 | 2010506统计管理
         if (cur is None or cur.amounts) and CODE_PARTS_RE.match(tok) and i + 1 < len(toks) and not _is_amount_token(toks[i + 1]) \
                 or (cur is None and re.fullmatch(r"\d{3}", tok) and i + 1 < len(toks) and re.fullmatch(r"\d{1,2}", toks[i + 1])) \
-                or (cur is not None and cur.amounts and _split_code_then_name(toks, i)):
+                or (cur is not None and cur.amounts and _split_code_then_name(toks, i)) \
+                or (cur is not None and cur.amounts and segs[0].code and _split_code_then_figures(toks, i)):
             code = tok
             j = i + 1
             while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j]) and len(code) < 7:
@@ -108,6 +182,10 @@ def segments(line: str) -> list[Segment]:
             segs.append(cur)
             i += 1
             continue
+        if tok in _DASHES and cur is not None and (cur.amounts or cur.label or cur.code):
+            cur.amounts.append(tok)  # a blank cell printed as a dash: it keeps the columns in place
+            i += 1
+            continue
         if re.fullmatch(r"(?:19|20)\d{2}", tok) and i + 1 < len(toks) and toks[i + 1].startswith(("年", "年度")):
             tok = tok + toks[i + 1]  # "2023 年": a year, not an amount
             i += 1
@@ -120,7 +198,8 @@ def segments(line: str) -> list[Segment]:
             continue
         # Text: starts a new segment after amounts or when two full labels stand side by side
         # (a blank amount dropped between them), else continues the label (wrapped words).
-        full_labels = len(cur.label) >= 4 and len(tok) >= 4 if cur is not None and cur.label else False
+        # (A coded name is not such a label: 215 资源勘探工业 信息等支出 617.74 is one name wrapped in its cell.)
+        full_labels = len(cur.label) >= 4 and len(tok) >= 4 and not cur.code if cur is not None and cur.label else False
         if cur is None or cur.amounts or (cur.label and _starts_item(tok)) or full_labels:
             cur = Segment(label=tok)
             segs.append(cur)
@@ -224,7 +303,8 @@ def rebuild(doc: Document) -> Document:
                 i += 1  # the header repeated on a continuation page (类 款 项), not a wrapped name
                 continue
             if NOTE_RE.match(text) or "。" in text or (len(text) > 40 and "，" in text):
-                if rows or header:
+                if rows or header or NO_DATA_RE.search(re.sub(r"\s+", "", text)):
+                    # (A table published as its title and 本表无数据 alone is an empty table too.)
                     trailer.append(nb)
                     i += 1
                     # Notes right after a table (本表无数据) belong to it; narrative ends it.
@@ -246,7 +326,7 @@ def rebuild(doc: Document) -> Document:
             rows.insert(0, (segments(header.pop()), b.line))
         declared_empty = any(NO_DATA_RE.search(re.sub(r"\s+", "", t.text)) or re.search(r"本.{0,6}无", t.text)
                              for t in trailer)
-        if rows or (header and declared_empty):
+        if rows or declared_empty:
             table = _grid(kind.id, kind.layout, header, rows, page=b.page, line=b.line)
             out.append(Block(kind="table", table=table, page=b.page, line=b.line))
         else:
@@ -255,19 +335,86 @@ def rebuild(doc: Document) -> Document:
     return Document(path=doc.path, sha256=doc.sha256, format=doc.format, pages=doc.pages, blocks=out)
 
 
-def _value_headers(header: list[str], n: int) -> list[str]:
+def _value_headers(header: list[str], n: int, full_rows: list[list[float]] | None = None) -> list[str]:
     """Names for n value columns from the header words, when they can be matched one to one."""
     def mapped(words: list[str]) -> list[str]:
         return [w for w in words if measure_for_header(w) not in (None, "line_no")]
 
-    for line in reversed(header):  # the line that names exactly the value columns
-        m = mapped(_tokens(line))
-        if len(m) == n and len(set(map(measure_for_header, m))) == n:
+    for k in range(len(header) - 1, -1, -1):  # the line that names exactly the value columns
+        m = mapped(_header_words(header[k]))
+        if len(m) == n and len(set(map(measure_for_header, m))) == n and not _continues_wrap(header, k):
             return m
-    measures = mapped([w for line in header for w in _tokens(line)])
+    measures = mapped([w for line in header for w in _header_words(line)])
     if len(measures) == n:
         return measures
+    placed = _place_leaf_run(header, n, full_rows or [])
+    if placed:
+        return placed
     return ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
+
+
+# Measures that are parts of a row's total (expenditure by purpose, basic by economic group, funds).
+_PART_MEASURES = {"basic", "project", "remit_upper", "operating_expenditure", "subsidy_affiliated", "reserve",
+                  "personnel", "public", "general_budget", "gov_fund", "state_capital", "upper_subsidy",
+                  "business_revenue", "operating_revenue", "affiliated_revenue", "other_revenue", "special_account"}
+
+
+def _continues_wrap(header: list[str], k: int) -> bool:
+    """Header line k begins with the rest of a header wrapped from the line above (…事业收入事业单位 /
+    经营收入其他收入: 事业单位经营收入): it names the columns of no one row of the header."""
+    if k == 0:
+        return False
+    above, here = _tokens(header[k - 1]), _tokens(header[k])
+    if not above or not here:
+        return False
+    tail = normalise_label(above[-1])
+    head = normalise_label(here[0])
+    return any(is_measure_alias(tail[i:] + head[:j]) for i in range(len(tail)) if not is_measure_alias(tail[i:])
+               for j in range(1, len(head) + 1))
+
+
+def _place_leaf_run(header: list[str], n: int, full_rows: list[list[float]]) -> list[str] | None:
+    """A header whose lowest line names a run of sub-columns (合计 基本支出 项目支出; 小计 人员经费
+    公用经费) under a group printed above it (本年支出; 基本支出), beside columns whose single cell
+    spans the header's height and is printed on an upper line (年初预算数; 合计 … 项目支出). The text
+    layer lost which upper word is the group and where the run stands; the rows' own identities say
+    it, when they leave exactly one reading: the run's first column is the sum of the others, the
+    top-level total the sum of the top-level parts, and no measure is printed twice."""
+    def mapped(line: str) -> list[str]:
+        return [w for w in _header_words(line) if measure_for_header(w) not in (None, "line_no")]
+
+    leaf_at = next((k for k in range(len(header) - 1, -1, -1) if len(mapped(header[k])) >= 2), None)
+    if leaf_at is None or not full_rows:
+        return None
+    leaf = mapped(header[leaf_at])
+    upper = [w for k, line in enumerate(header) if k != leaf_at for w in mapped(line)]
+    n_groups = len(upper) - (n - len(leaf))
+    if measure_for_header(leaf[0]) != "total" or not 0 <= n_groups <= 2 or n <= len(leaf):
+        return None
+    tol = 0.005 * n + 1e-6
+    readings: list[list[str]] = []
+    for groups in combinations(range(len(upper)), n_groups):
+        extra = [w for i, w in enumerate(upper) if i not in groups]
+        # The run's 小计 is its group's figure (基本支出 › 小计); a 合计 heads a run of its own measure
+        # (本年支出 › 合计).
+        group = next((upper[i] for i in groups if measure_for_header(upper[i]) != "total"), None)
+        if group and normalise_label(leaf[0]) != "小计":
+            continue
+        head = group or leaf[0]
+        for o in range(len(extra) + 1):
+            cols = extra[:o] + [head] + leaf[1:] + extra[o:]
+            top = [measure_for_header(w) for w in extra[:o] + [head] + extra[o:]]
+            if len(set(top)) != len(top) or len({measure_for_header(w) for w in cols}) != n:
+                continue
+            parts = [k for k, m in enumerate(top) if m in _PART_MEASURES]
+            top_at = [k if k < o else (o if k == o else k + len(leaf) - 1) for k in range(len(top))]
+            total = next((top_at[k] for k, m in enumerate(top) if m == "total"), None)
+            if all(abs(r[o] - sum(r[o + 1:o + len(leaf)])) <= tol for r in full_rows) and (
+                    total is None or not parts or all(abs(r[total] - sum(r[top_at[k]] for k in parts)) <= tol
+                                                      for r in full_rows)):
+                if cols not in readings:
+                    readings.append(cols)
+    return readings[0] if len(readings) == 1 else None
 
 
 _ITEM_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|功能科目名称|功能分类科目名称|支出功能分类科目名称)$")
@@ -277,7 +424,7 @@ def _side_value_headers(header: list[str], sides: list[str]) -> dict[str, list[s
     """Each side's value-column headers from the header line that names the item column of every
     side (项目 预算数 项目 合计 一般公共预算 政府性基金预算 …), glued headers cut apart."""
     for line in reversed(header):
-        words = [w for tok in _tokens(line) for w in split_header_words(tok)]
+        words = _header_words(line)
         starts = [i for i, w in enumerate(words) if _ITEM_HEADER.match(normalise_label(w))]
         if len(starts) != len(sides):
             continue
@@ -312,6 +459,19 @@ def _drop_line_numbers(rows: list[tuple[list[Segment], int]]) -> None:
         for seg in row:
             if seg.amounts and re.fullmatch(r"\d{1,3}", seg.amounts[0]):
                 seg.amounts.pop(0)
+
+
+def _drop_unit_codes(rows: list[tuple[list[Segment], int]]) -> None:
+    """Rows by unit (单位编码 | 单位名称 | figures …): the unit code before a name (186 部门, 186001
+    本级) identifies the unit; it is neither a classification code nor a figure."""
+    for k, (segs, ln) in enumerate(rows):
+        first = segs[0] if segs else None
+        if first is not None and not first.label and not first.code and len(first.amounts) == 1 \
+                and re.fullmatch(r"\d{3,12}", first.amounts[0]) and len(segs) > 1 and segs[1].label and not segs[1].code:
+            segs = segs[1:]
+            rows[k] = (segs, ln)
+        if segs and segs[0].code and segs[0].label:
+            segs[0].code = ""
 
 
 def _label_only(segs: list[Segment]) -> bool:
@@ -419,6 +579,8 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
 
 def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Segment], int]], page: int,
           line: int) -> RawTable:
+    if re.search(r"单位(?:编码|代码)", normalise_label(" ".join(header))):
+        _drop_unit_codes(rows)
     rows = _merge_wrapped_rows(rows)
     if re.search(r"行\s*次|栏\s*次", " ".join(header)):
         _drop_line_numbers(rows)
@@ -428,24 +590,38 @@ def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Se
         return _blocks_grid(rows, header, page, line)
     segs = [(s, ln) for row, ln in rows for s in row]
     n = max((len(s.amounts) for s, _ in segs), default=0)
+    halves = None
     if kind_id == "three_public":
         heads = ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
         if re.search(r"会议费|培训费", "".join(header)) and n >= 2:
             heads = ["all_with_meetings", "合计"] + [f"col{k + 3}" for k in range(n - 2)]
         if "机关运行" in "".join(header) and n >= 2:
             heads[-1] = "机关运行经费"
-        values = heads
+        # Items as rows under amount columns named one to one (项目 预算数 决算数): those names.
+        named = next((m for m in ([w for w in _header_words(h) if measure_for_header(w) not in (None, "line_no")]
+                                  for h in reversed(header)) if len(m) == n), None)
+        values = named if named and n >= 2 and any(re.search(r"预算|决算", w) for w in named) else heads
+        full = [[parse_amount(a) or 0.0 for a in s.amounts] for s, _ in segs if len(s.amounts) == n]
+        # A last 机关运行经费 column after the 预算数 | 决算数 halves (行政参公单位机关运行经费) is no half's.
+        m = n - 1 if heads[-1] == "机关运行经费" and n % 2 else n
+        halves = _budget_final_halves(header, m, [r[:m] for r in full]) if values is heads else None
+        if halves:
+            values = halves + heads[m:]
     else:
-        values = _value_headers(header, n)
+        full = [[parse_amount(a) or 0.0 for a in s.amounts] for s, _ in segs if len(s.amounts) == n]
+        values = _value_headers(header, n, full)
     grid = [["科目编码", "科目名称", *values]]
     lines = [line]
+    lost: set[int] = set()
     for seg, ln in segs:
         amounts = seg.amounts if len(seg.amounts) in (n, 0) else seg.amounts[:1]
+        if len(amounts) < len(seg.amounts):
+            lost.add(len(grid))
         cells = [seg.code, seg.label, *amounts]
         cells += [""] * (len(grid[0]) - len(cells))
         grid.append(cells)
         lines.append(ln)
-    return RawTable(rows=grid, page=page, line=line, row_lines=lines)
+    return RawTable(rows=grid, page=page, line=line, row_lines=lines, lost_rows=lost)
 
 
 def _side_by_side(rows: list[tuple[list[Segment], int]]) -> bool:
@@ -480,15 +656,69 @@ def _blocks_grid(rows: list[tuple[list[Segment], int]], header: list[str], page:
     for w in widths:
         head += ["科目编码", "科目名称", *_value_headers(header, w)]
     grid, lines = [head], [line]
+    groups = _economic_groups(header, placed, widths)
+    if groups:
+        grid.insert(0, groups)
+        lines.insert(0, line)
+    lost: set[int] = set()
     for slots, ln in placed:
         cells: list[str] = []
         for b, seg in enumerate(slots):
             amounts = (seg.amounts if len(seg.amounts) in (widths[b], 0) else seg.amounts[:1]) if seg else []
+            if seg and len(amounts) < len(seg.amounts):
+                lost.add(len(grid))
             cells += [seg.code if seg else "", seg.label if seg else "", *amounts]
             cells += [""] * (sum(w + 2 for w in widths[:b + 1]) - len(cells))
         grid.append(cells)
         lines.append(ln)
-    return RawTable(rows=grid, page=page, line=line, row_lines=lines)
+    return RawTable(rows=grid, page=page, line=line, row_lines=lines, lost_rows=lost)
+
+
+def _budget_final_halves(header: list[str], n: int, full_rows: list[list[float]]) -> list[str] | None:
+    """The group row of a 三公 table printing its items as columns twice, under 预算数 then 决算数
+    (the 决算's 公开09表): the first half of the figures is the budget, the second the actual. Only
+    each half's first column (its 合计) can be named; where the items stand in a half was lost.
+    The names of the value columns (only the budget's 合计 where the halves cannot be told apart),
+    or None when the header has no such groups. Each half must read as one: its 合计 the largest figure,
+    its other figures (the items, and the 公务用车 subtotal beside its parts) adding up to between
+    one and two times it; a row that lost cells in one half only cannot be cut."""
+    words = [normalise_label(w) for line in header for w in _header_words(line)]
+    groups = [w for w in words if re.fullmatch(r"(?:年初|全年)?预算数?|(?:本年|全年)?决算数?", w)]
+    if n < 2 or len(groups) != 2 or "预算" not in groups[0] or "决算" not in groups[1]:
+        return None
+    budget_only = ["年初预算数", *(f"col{k + 2}" for k in range(n - 1))]  # the first figure: the budget
+    half = n // 2
+    tol = 0.005 * n + 1e-6
+    if n < 4 or n % 2 or not full_rows:
+        return budget_only
+    for r in full_rows:
+        for part in (r[:half], r[half:]):
+            if part[0] + tol < max(part) or not part[0] - tol <= sum(part[1:]) <= 2 * part[0] + tol:
+                return budget_only
+    return ["预算数", *(f"col{k + 2}" for k in range(half - 1)), "决算数", *(f"col{half + k + 2}" for k in range(half - 1))]
+
+
+_PERSONNEL_CLASSES = ("301", "303")  # 人员经费 = 301 + 303; 公用经费 = the other classes
+
+
+def _economic_groups(header: list[str], placed: list[tuple[list[Segment | None], int]], widths: list[int]) -> list[str]:
+    """The group row over side-by-side 经济分类 blocks whose header names 人员经费 and 公用经费 (their
+    column positions lost): each block is the group its codes belong to, so that the 公用经费 blocks
+    (302 | 307 310 399) read as one section. Empty when the header does not name them or a block
+    mixes both."""
+    text = normalise_label("".join(header))
+    if "人员经费" not in text or "公用经费" not in text:
+        return []
+    row: list[str] = []
+    for b, w in enumerate(widths):
+        codes = {sl[b].code[:3] for sl, _ in placed if sl[b] is not None and sl[b].code}
+        if not codes:
+            return []
+        personnel = codes <= set(_PERSONNEL_CLASSES)
+        if not personnel and codes & set(_PERSONNEL_CLASSES):
+            return []
+        row += ["人员经费" if personnel else "公用经费"] + [""] * (w + 1)
+    return row
 
 
 def _summary_grid(header: list[str], rows: list[tuple[list[Segment], int]], page: int, line: int) -> RawTable:
