@@ -105,3 +105,174 @@ def test_office_operation_named_as_the_appropriation_s_running_costs(tmp_path):
             "16252.11万元，比上年增加654.94万元，主要原因为公用经费标准统一提高。\n")
     got = extract(_write(tmp_path, text)).to_json()
     assert got["facts"]["office_operation"] == 16252.11 and got["prior_year"]["office_operation"] == 15597.17
+
+
+@pytest.mark.parametrize("title,kind,year", [
+    ("某某局2024年部门预算情况说明", "budget", 2024), ("某某局2024年度部门预算编制说明", "budget", 2024),
+    ("某某局2024年预算信息公开", "budget", 2024), ("某某局2023年度部门决算情况说明", "final", 2023),
+    ("某某局关于2023年度部门决算的说明", "final", 2023), ("某某县统计局二〇二四年度部门预算", "budget", 2024),
+])
+def test_a_dated_title_names_the_kind_and_year(title, kind, year):
+    from budgetlens.document import Block, Document
+    from budgetlens.recognize import detect_kind, detect_unit, detect_year
+
+    # The body speaks of 决算 as often as of 预算: only the title can tell.
+    lines = [title, "一、部门概况", "主要职责。", "二、收支情况", "收入 支出 预算 预算 预算 决算 决算 决算"]
+    doc = Document(path="x.txt", sha256="0" * 64, format="text", pages=1,
+                   blocks=[Block(kind="text", text=t, page=1, line=i) for i, t in enumerate(lines, 1)])
+    assert (detect_kind(doc), detect_year(doc, None)) == (kind, year)
+    if "统计局" in title:
+        assert detect_unit(doc, []) == "某某县统计局"
+
+
+LABELLED = """某某市统计局2024年部门预算
+\f部门收支总表
+部门：某某市统计局 单位：万元
+收入 支出
+项目 预算数 项目 预算数
+{fiscal} 120.00 一、一般公共服务支出 130.00
+{general} 100.00 二、住房保障支出 20.00
+{fund} 20.00
+二、事业收入 30.00
+{revenue} 150.00 {spent} 150.00
+{begin} 10.00 {end} 10.00
+收 入 总 计 160.00 支 出 总 计 160.00
+"""
+
+
+@pytest.mark.parametrize("labels", [
+    dict(fiscal="一、财政拨款（补助）", general="其中：一般公共预算拨款", fund="政府性基金预算拨款", revenue="本年收入合计",
+         spent="本年支出合计", begin="上年结转结余", end="结转下年"),
+    dict(fiscal="一、本年财政拨款收入", general="1.公共财政预算拨款", fund="2.政府性基金预算拨款", revenue="本 年 收 入",
+         spent="本 年 支 出", begin="上年财政拨款结转", end="年终结转结余"),
+    dict(fiscal="一、财政拨款", general="（一）一般公共预算财政拨款", fund="（二）政府性基金预算财政拨款", revenue="当年收入小计",
+         spent="本年支出小计", begin="用事业基金弥补收支差额", end="结余分配"),
+])
+def test_summary_row_labels_of_other_templates(tmp_path, labels):
+    got = extract(_write(tmp_path, LABELLED.format(**labels))).to_json()
+    want = dict(revenue_total=150.0, expenditure_total=150.0, grand_total=160.0, carryover_begin=10.0,
+                fiscal_revenue=120.0, general_budget_revenue=100.0, gov_fund_revenue=20.0)
+    assert {k: got["facts"].get(k) for k in want} == want
+    assert not [f for f in got["findings"] if f["severity"] != "info"]
+
+
+def _gb_table(title: str, header: str, rows: list[str]) -> str:
+    return "某某市统计局2024年部门预算\n\f" + title + "\n部门：某某市统计局 单位：万元\n" + header + "\n" + "\n".join(rows) + "\n"
+
+
+GB_ROWS = ["合计 {a} 150.00 {c}", "201 一般公共服务支出 {b} 130.00 {d}", "20105 统计信息事务 {b} 130.00 {d}",
+           "2010501 行政运行 {b} 130.00 {d}", "221 住房保障支出 15.00 20.00 5.00{e}", "22102 住房改革支出 15.00 20.00 5.00{e}",
+           "2210201 住房公积金 15.00 20.00 5.00{e}"]
+
+
+@pytest.mark.parametrize("header,rate", [("科目编码 科目名称 2023年预算数 2024年预算数 增减额 增减率", True),
+                                         ("科目编码 科目名称 上年预算数 本年预算数 增减", False)])
+def test_the_previous_year_s_column_is_not_this_year_s_total(tmp_path, header, rate):
+    rows = [r.format(a="140.00", b="125.00", c="10.00" + (" 7.14%" if rate else ""), d="5.00" + (" 4.00%" if rate else ""),
+                     e=" 33.33%" if rate else "") for r in GB_ROWS]
+    got = extract(_write(tmp_path, _gb_table("一般公共预算支出表", header, rows))).to_json()
+    assert got["facts"]["general_budget_expenditure"] == 150.0
+    assert got["function_totals"] == {"201": 130.0, "221": 20.0}
+    assert not [f for f in got["findings"] if f["severity"] != "info"]
+
+
+def test_three_public_items_under_two_years(tmp_path):
+    text = _gb_table("一般公共预算“三公”经费支出表", "项目 2023年预算数 2024年预算数 增减",
+                     ["合计 30.00 28.50 -1.50", "因公出国（境）费 5.00 5.00 0.00", "公务用车购置及运行费 21.00 20.00 -1.00",
+                      "公务接待费 4.00 3.50 -0.50"])
+    assert extract(_write(tmp_path, text)).to_json()["facts"]["three_public_total"] == 28.5
+
+
+def test_personnel_and_public_columns_belong_under_basic_expenditure(tmp_path):
+    """合计 基本支出 项目支出 over 小计 人员经费 公用经费: the rows' sums fit the run under 基本支出 and
+    under 项目支出 alike; only 基本支出 has 人员经费 and 公用经费 as parts."""
+    rows = ["合计 150.00 110.00 100.00 10.00 40.00", "201 一般公共服务支出 130.00 90.00 80.00 10.00 40.00",
+            "20105 统计信息事务 130.00 90.00 80.00 10.00 40.00", "2010501 行政运行 90.00 90.00 80.00 10.00",
+            "2010502 一般行政管理事务 40.00 40.00", "221 住房保障支出 20.00 20.00 20.00", "22102 住房改革支出 20.00 20.00 20.00",
+            "2210201 住房公积金 20.00 20.00 20.00"]
+    text = _gb_table("部门支出总表", "科目编码 科目名称 合计 基本支出 项目支出\n小计 人员经费 公用经费", rows)
+    facts = extract(_write(tmp_path, text)).to_json()["facts"]
+    assert (facts["basic_expenditure"], facts["project_expenditure"]) == (110.0, 40.0)
+
+
+def test_a_page_number_at_a_page_s_foot_is_not_part_of_the_next_title(tmp_path):
+    """pdfplumber pages joined by a form feed: "- 3 -\\f收入总表" is a page number, then a title; the
+    last row of the table before it does not join them into a title."""
+    text = ("某某局2024年部门预算\n收支总表\n部门：某某局 单位：万元\n项目 预算数 项目 预算数\n"
+            "一、一般公共预算拨款收入 120.00 一、一般公共服务支出 120.00\n收 入 总 计 120.00 支 出 总 计 120.00\n- 3 -\f"
+            "收入总表\n部门：某某局 单位：万元\n科目编码 科目名称 合计 一般公共预算拨款收入\n合计 120.00 120.00\n"
+            "201 一般公共服务支出 120.00 120.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert [(t["id"], t["title"]) for t in got["tables"]] == [("income_expenditure_summary", "收支总表"), ("income", "收入总表")]
+
+
+THREE_YEARS_COLUMNS = """国家某某局2024年部门预算
+一般公共预算“三公”经费支出表
+部门：国家某某局 单位：万元
+2023年预算数 2024年预算数
+公务用车购置及运行费 公务用车购置及运行费
+因公出国 公务接 因公出国 公务接
+合计 公务用车 公务用车 合计 公务用车 公务用车
+（境）费 小计 待费 （境）费 小计 待费
+购置费 运行费 购置费 运行费
+205.00 72.00 119.00 30.00 89.00 14.00 165.20 68.00 84.60 0.00 84.60 12.60
+"""
+
+
+def test_three_public_items_as_columns_for_two_years(tmp_path):
+    assert extract(_write(tmp_path, THREE_YEARS_COLUMNS)).to_json()["facts"]["three_public_total"] == 165.2
+
+
+def test_three_public_rows_by_year(tmp_path):
+    text = ("某某厅2024年部门预算\n一般公共预算“三公”经费支出情况表\n部门名称：某某厅 单位：万元\n"
+            "项目 合计 因公出国 公务接待费 公务用车购置及运行费\n（境）费 小计 公务用车 公务用车\n购置费 运行费\n"
+            "2023年预算数 54.60 25.00 10.40 19.20 0.00 19.20\n2024年预算数 56.10 28.00 9.50 18.60 0.00 18.60\n")
+    assert extract(_write(tmp_path, text)).to_json()["facts"]["three_public_total"] == 56.1
+
+
+def test_the_year_s_run_among_execution_and_ratio_columns(tmp_path):
+    """The central 一般公共预算支出表: 2023年执行数 | 2024年预算数 (小计 基本支出 项目支出) | 为执行数的%."""
+    rows = ["合计 1,200.00 1,300.00 1,000.00 300.00 108.33", "201 一般公共服务支出 1,200.00 1,300.00 1,000.00 300.00 108.33",
+            "20126 档案事务 1,200.00 1,300.00 1,000.00 300.00 108.33", "2012601 行政运行 900.00 1,000.00 1,000.00 111.11",
+            "2012602 一般行政管理事务 300.00 300.00 300.00 100.00"]
+    text = _gb_table("一般公共预算支出表", "科目 2024年预算数 2024年预算数为\n2023年执行数 2023年执行数的\n"
+                     "科目编码 科目名称 小计 基本支出 项目支出 %", rows)
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["facts"]["general_budget_expenditure"] == 1300.0
+
+
+def test_columns_named_across_wrapped_header_lines_are_not_guessed(tmp_path):
+    """A by-unit income table whose headers wrap over three lines: the order of the words across the
+    lines is lost, so only the total is placed (no false cross-table error)."""
+    text = ("某某市民政局2025年部门预算\n部门收支预算总表\n单位名称：某某市民政局 单位：元\n项目 预算数 项目 预算数\n"
+            "一、一般公共预算 2,684,305.43 一、社会保障和就业支出 2,781,335.43\n二、单位资金 84,430.00\n"
+            "本年收入合计 2,768,735.43 本年支出合计 2,781,335.43\n上年结转 12,600.00\n收入总计 2,781,335.43 支出总计 2,781,335.43\n"
+            "部门收入预算总表\n单位名称：某某市民政局 单位：元\n一般公共 政府性基 国有资本 财政专户\n单位名称 合计 上年结转 单位资金\n"
+            "预算 金预算 经营预算 管理资金\n合计 2,781,335.43 12,600.00 2,684,305.43 84,430.00\n"
+            "某某市民政局（本级） 2,781,335.43 12,600.00 2,684,305.43 84,430.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
+
+
+NARRATIVE = ("越州市某某局2025年部门预算\n一、收支预算总体情况\n2025年财政拨款收支总预算2,696.91万元。收入包括一般公共预算当年拨款"
+             "2,684.31万元、上年结转12.60万元。\n二、一般公共预算当年拨款支出情况\n2025年一般公共预算当年拨款支出2,696.91万元。\n"
+             "1.社会保障和就业支出{social}万元，比上年增加82.24万元，增长3.31%。\n三、绩效目标设置情况\n所有项目均实行绩效目标管理，"
+             "涉及一般公共预算当年拨款900.00万元。\n四、机构情况\n单位核定行政编制18名、事业编制（参公）9名，共27名；年末实有人员25人。\n"
+             "一般公共预算支出预算表\n单位名称：越州市某某局 单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n"
+             "合计 2,696.91 1,796.91 900.00\n208 社会保障和就业支出 2,558.47 1,658.47 900.00\n20802 民政管理事务 2,558.47 1,658.47 900.00\n"
+             "2080201 行政运行 1,658.47 1,658.47\n2080299 其他民政管理事务支出 900.00 900.00\n210 卫生健康支出 138.44 138.44\n"
+             "21011 行政事业单位医疗 138.44 138.44\n2101101 行政单位医疗 138.44 138.44\n")
+
+
+def test_narrative_figures_by_what_they_are_said_of(tmp_path):
+    got = extract(_write(tmp_path, NARRATIVE.format(social="2,558.47"))).to_json()
+    assert got["facts"]["general_budget_revenue"] == 2684.31  # 收入包括…当年拨款: revenue, not expenditure
+    assert got["facts"]["general_budget_expenditure"] == 2696.91
+    assert (got["facts"]["staff_authorized"], got["facts"]["staff_actual"]) == (27, 25)
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]  # 涉及…900.00 is a part
+
+
+def test_a_class_quoted_without_its_mark_is_checked(tmp_path):
+    got = extract(_write(tmp_path, NARRATIVE.format(social="2,568.47"))).to_json()
+    bad = [f for f in got["findings"] if f["rule"] == "narrative.amount_mismatch" and f["severity"] == "error"]
+    assert bad and bad[0]["evidence"]["values"] == [2568.47, 2558.47]

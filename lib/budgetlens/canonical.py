@@ -195,6 +195,8 @@ def _classify_columns(rows: list[list[str]], n_header: int, width: int) -> list[
             col.role = "code"
         elif cells and n_code == len(cells) and any(len(code_of(c) or "") > 3 for c in cells):
             col.role = "code"
+        elif cells and all(re.fullmatch(r"-?[\d,]*\.?\d+\s*[%％]", c) for c in cells):
+            col.role = "skip"  # a rate column (增减率 7.14%): no amount, no label
         elif cells and n_text / n >= 0.5:
             col.role = "name"
         elif not cells and (re.search(r"名称|项目$|^项目|科目$|内容$|单位名称", h) and not measure_for_header(h)):
@@ -257,6 +259,8 @@ def _revenue_beside_expenditure(block: list[Column]) -> None:
 
 
 _YEAR_HEAD = re.compile(r"^(20\d{2})年")
+_PRIOR_HEAD = re.compile(r"^(?:上年度?|上一年度?|去年)(?:预算|决算|执行)(?:数|金额)?$")
+_THIS_HEAD = re.compile(r"^(?:本年度?|当年)(?:预算|决算)(?:数|金额)?$")
 
 
 def _earlier_years(block: list[Column]) -> None:
@@ -265,6 +269,12 @@ def _earlier_years(block: list[Column]) -> None:
     years = {c.index: int(m.group(1)) for c in block if c.role == "value" and c.measure and "@" not in c.measure
              and (m := _YEAR_HEAD.match(normalise_label(c.header)))}
     if len(set(years.values())) < 2:
+        # 上年预算数 | 本年预算数: the previous year's column beside this year's, which is the total.
+        values = [c for c in block if c.role == "value" and c.measure and "@" not in c.measure]
+        prior = [c for c in values if _PRIOR_HEAD.match(normalise_label(c.header))]
+        this = [c for c in values if _THIS_HEAD.match(normalise_label(c.header))]
+        if len(prior) == 1 and len(this) == 1:
+            prior[0].measure, this[0].measure = f"{prior[0].measure}@prior", "total"
         return
     latest = max(years.values())
     for c in block:

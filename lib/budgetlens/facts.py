@@ -382,7 +382,10 @@ def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue
             col = g
         items.setdefault(item, float(col["value"].iloc[0]))
     if not items:
-        # Orientation 2: items as columns (measure names carry the header text).
+        # Orientation 2: items as columns (measure names carry the header text); rows by year
+        # (2023年预算数 | 2024年预算数, 上年 | 本年) give this year's, rows by kind (预算数 | 决算数) the
+        # one this kind of document reports.
+        f = _this_years_row(f, want)
         for _, r in f.iterrows():
             m = str(r["measure"])
             if "@" in m:  # a 预算数/决算数 column group: keep the one this kind of document reports
@@ -393,6 +396,20 @@ def three_public_total(table: CanonicalTable | None, doc_kind: str) -> FactValue
             if item:
                 items.setdefault(item, float(r["value"]))
     return _three_from_items(items, table)
+
+
+def _this_years_row(f, want: str):
+    """The rows of a 三公 table with its items as columns that print this document's figures."""
+    names = f["name"].fillna("").map(normalise_label)
+    years = names.str.extract(r"^(20\d{2})年", expand=False)
+    if years.notna().any() and years.dropna().nunique() >= 2:
+        return f[years == years.dropna().max()]
+    if names.str.match(r"^(?:本年|当年)").any() and names.str.match(r"^(?:上年|去年)").any():
+        return f[names.str.match(r"^(?:本年|当年)")]
+    kind = names.str.extract(r"(预算|决算)数?$", expand=False)
+    if kind.dropna().nunique() == 2:
+        return f[kind == ("决算" if want == "final" else "预算")]
+    return f
 
 
 def _three_from_items(items: dict[str, float], table: CanonicalTable) -> FactValue | None:

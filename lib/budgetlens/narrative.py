@@ -283,6 +283,16 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
     return key
 
 
+def _revenue_side(key: str | None, word: str, sentence_before: str) -> str | None:
+    """An appropriation named without 支出 in a clause about revenue ("收入包括一般公共预算当年拨款
+    2,684.31万元") is that fund's revenue, not its expenditure."""
+    if key in _registry().get("revenue_of", {}) and "支出" not in word:
+        clause = re.split(r"[。；;，,]", sentence_before)[-1]
+        if "收入" in clause:
+            return _registry()["revenue_of"][key]
+    return key
+
+
 def read_narrative(doc: Document, year: int | None = None) -> Narrative:
     nar = Narrative(sentences=sentences(doc), year=year)
     for s in nar.sentences:
@@ -308,6 +318,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
             continue  # "上年度列入此项的…128.43万元", "（2016年度部门支出预算安排为…）": another year's figure
         if re.search(r"(?:货物|服务|工程)类?$", before):
             continue  # "货物类政府采购支出预算259.32万元": one kind of a total, not the total
+        if re.search(r"涉及$|覆盖$", before):
+            continue  # "…均实行绩效目标管理，涉及一般公共预算当年拨款9,249.50万元": the part a statement covers
         for a_start, a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]
@@ -321,6 +333,7 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                     if actual and not re.search(r"\d{4}年度?$|上年度?$|去年$", text[max(0, actual.start() - 6):actual.start()]):
                         num, unit = actual.group(1), actual.group(2)
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
+                k = _revenue_side(k, _word, text[:start])
                 v = _to_wan(num, unit)
                 if k and v is not None:
                     nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text))

@@ -30,6 +30,9 @@ UNIT_NAME_RE = re.compile(
 NO_DATA_RE = re.compile(r"本表无数据|此表为空表|为空表|本表为空|无数据|本表无|空表|无相关收支"
                         r"|^注[:：]?(?:本|我)(?:单位|部门).{0,12}?(?:无|没有|未安排)")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
+# A year in Chinese numerals (二〇二四年) on a title page.
+_CN_YEAR_RE = re.compile(r"(二[〇零○Ｏ][一二三四五六七八九〇零○Ｏ]{2})年")
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 # The budget system's unit code before a name (101001-某某局, [101001]某某局): not part of the name.
 _UNIT_CODE_RE = re.compile(r"^[\[【(（]?\d{2,12}[\]】)）]?[-－—_:：]?(?=[\u4e00-\u9fff])")
 
@@ -245,6 +248,12 @@ def detect_kind(doc: Document) -> str | None:
             return "budget"
         if _KIND_PATTERNS[0][1].search(line):
             return "performance"
+        # A dated title naming one kind (某局2024年部门预算情况说明, 2023年度部门决算编制说明): a fund's
+        # name (一般公共预算) is no kind.
+        if (YEAR_RE.search(line) or _CN_YEAR_RE.search(line)) and len(line) <= 50:
+            kinds = {k for k in ("决算", "预算") if k in re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", line)}
+            if len(kinds) == 1:
+                return "final" if kinds == {"决算"} else "budget"
     text = compact(doc.full_text)
     n_final = text.count("决算")
     n_budget = text.count("预算")
@@ -263,6 +272,8 @@ def detect_year(doc: Document, kind: str | None) -> int | None:
         m = YEAR_RE.search(compact(b.text)) or re.search(r"[(（](20\d{2})年度?[)）]", compact(b.text))
         if m:
             return int(m.group(1))
+        if m := _CN_YEAR_RE.search(compact(b.text)):
+            return int(m.group(1).translate(_CN_DIGITS))  # 二〇二四年部门预算
     years = Counter(int(y) for y in YEAR_RE.findall(compact(doc.full_text)[:20000]))
     return years.most_common(1)[0][0] if years else None
 
@@ -296,7 +307,7 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
             break
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
-        t = re.sub(r"20\d{2}年(?:度)?", "", t)
+        t = re.sub(_CN_YEAR_RE.pattern + "度?", "", re.sub(r"20\d{2}年(?:度)?", "", t))
         t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
         if not titled:
             t = re.sub(r"(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)

@@ -610,7 +610,10 @@ def _table_label(ctx: Context, table_id: str | None) -> str:
     return ctx.table_name(t) if t is not None else "表"
 
 
-CLASS_MENTION_RE = re.compile(r"([\u4e00-\u9fff]{2,16}?支出)[(（]类[)）][:：]?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)")
+CLASS_MENTION_RE = re.compile(r"([\u4e00-\u9fff]{2,16}?支出)([(（]类[)）])?[:：]?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)")
+# Classes whose bare name is also another figure's (一国有资本经营预算支出 a fund's total, 其他支出 an
+# economic class): quoted as a class only with （类）.
+_CLASS_NEEDS_MARK = {"223", "229", "230"}
 
 
 def _class_mentions(ctx: Context) -> Iterator[Issue]:
@@ -628,20 +631,19 @@ def _class_mentions(ctx: Context) -> Iterator[Issue]:
         for m in CLASS_MENTION_RE.finditer(text):
             name = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|其中[:：]?)", "", m.group(1))
             code = function_code_for_name(name)
-            if code is None:
+            if code is None or (m.group(2) is None and (code in _CLASS_NEEDS_MARK or function_code_for_name(
+                    m.group(1)) is None and not re.match(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|其中[:：]?)", m.group(1)))):
                 continue
-            tail = text[m.end():m.end() + 4]
-            if re.match(r"[，,]?(?:比|较)", tail):
-                continue
-            v = _wan(m.group(2), m.group(3))
+            num, unit = m.group(3), m.group(4)
+            v = _wan(num, unit)
             found = [(t, cv[code][0]) for t, cv in sources if code in cv]
             if not found:
                 continue
-            tol = _half(m.group(2), m.group(3)) + 0.005
+            tol = _half(num, unit) + 0.005
             if any(abs(v - x) <= tol + 1e-9 for _, x in found):
                 continue
             t0, x0 = found[0]
-            yield Issue(f"说明中{code}{name}（类）{m.group(2)}{m.group(3)}，{ctx.table_name(t0)}中该类为{fmt_number(x0)}万元，"
+            yield Issue(f"说明中{code}{name}（类）{num}{unit}，{ctx.table_name(t0)}中该类为{fmt_number(x0)}万元，"
                         f"相差{fmt_number(abs(v - x0))}万元",
                         evidence(tables=[t.id for t, _ in found], rows=[code], values=[v, x0], lines=[s.line],
                                  text=s.text[:160]))

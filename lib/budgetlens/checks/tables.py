@@ -11,7 +11,7 @@ import yaml
 
 from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
-from ..registry import normalise_label, table_kind
+from ..registry import normalise_label, personnel_classes, table_kind
 from .base import Context, Row, is_total_name
 
 ORDINAL1_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -19,14 +19,14 @@ ORDINAL2_RE = re.compile(r"^\d+[、.．](?!\d)")
 
 # Row labels of the 收支总表 / 财政拨款收支总表 (normalised, ordinal prefixes already stripped).
 INCOME_ROWS = {
-    "revenue": ["本年收入合计", "本年收入", "收入合计", "本年收入小计"],
+    "revenue": ["本年收入合计", "本年收入", "收入合计", "本年收入小计", "当年收入合计", "当年收入小计"],
     "nonfiscal": ["使用非财政拨款结余", "用事业基金弥补收支差额", "使用非财政拨款结余(含专用结余)", "使用专用结余"],
     "carry_begin": ["年初结转和结余", "年初结转结余", "上年结转", "上年结转结余", "上年结转和结余", "年初财政拨款结转和结余",
                     "上年财政拨款结转", "上年结余", "上年财政拨款结转结余"],
     "grand": ["收入总计", "总计", "收入合计总计", "收入总计合计"],
 }
 EXPENDITURE_ROWS = {
-    "expenditure": ["本年支出合计", "本年支出", "支出合计"],
+    "expenditure": ["本年支出合计", "本年支出", "支出合计", "本年支出小计", "当年支出合计", "当年支出小计"],
     "distribution": ["结余分配"],
     "carry_end": ["年末结转和结余", "年末结转结余", "年终结转", "年末结转", "结转下年", "年终结转结余",
                   "年末财政拨款结转和结余", "年末财政拨款结转"],
@@ -34,7 +34,8 @@ EXPENDITURE_ROWS = {
 }
 FUND_ROWS = {
     "general_budget": ["一般公共预算财政拨款收入", "一般公共预算财政拨款", "一般公共预算拨款", "一般公共预算拨款收入",
-                       "一般公共预算", "一般公共预算收入", "公共财政拨款", "一般公共预算资金"],
+                       "一般公共预算", "一般公共预算收入", "公共财政拨款", "一般公共预算资金", "公共财政预算拨款",
+                       "公共财政预算拨款收入", "公共预算拨款"],
     "gov_fund": ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算拨款收入",
                  "政府性基金预算", "基金预算拨款",
                  "政府性基金预算收入", "政府性基金收入"],
@@ -121,13 +122,6 @@ def economic_class_of(name: str | None) -> str | None:
     """The 经济分类 类 code of a name printed without a code."""
     n = norm(name)
     return economic_classes().get(n) or economic_classes().get(re.sub(r"支出$", "", n))
-
-
-@lru_cache(maxsize=1)
-def personnel_classes() -> frozenset[str]:
-    """The 经济分类 类 codes of 人员经费 (registry ``personnel_classes``); the rest are 公用经费."""
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    return frozenset(str(c) for c in yaml.safe_load(text).get("personnel_classes", []))
 
 
 def cost_group_tops(total: Row, rows: list[Row]) -> list[Row] | None:

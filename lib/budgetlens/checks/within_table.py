@@ -319,7 +319,8 @@ def summary_items(ctx: Context) -> Iterator[Issue]:
         if whole is None:
             grand = find_row(exp, EXPENDITURE_ROWS["grand"])
             end = find_row(exp, EXPENDITURE_ROWS["carry_end"])
-            if grand is None or (end is not None and end.values):
+            dist = find_row(exp, EXPENDITURE_ROWS["distribution"])
+            if grand is None or any(r is not None and any(r.values.values()) for r in (end, dist)):
                 continue
             whole = grand
         skip = unreliable_measures(ctx, t)

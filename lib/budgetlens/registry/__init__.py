@@ -114,6 +114,18 @@ def _measure_aliases() -> list[tuple[str, str]]:
     return pairs
 
 
+@lru_cache(maxsize=1)
+def measure_parent() -> dict[str, str]:
+    """Measure → the measure it is a part of (registry ``parts_of``: personnel → basic, …)."""
+    return {part: whole for whole, parts in _load("columns.yaml").get("parts_of", {}).items() for part in parts}
+
+
+@lru_cache(maxsize=1)
+def personnel_classes() -> frozenset[str]:
+    """The 经济分类 类 codes of 人员经费 (``classification.yaml``); the other classes are 公用经费."""
+    return frozenset(str(c) for c in _load("classification.yaml").get("personnel_classes", []))
+
+
 def split_header_words(token: str) -> list[str]:
     """Column headers printed without spaces between them (一般公共预算政府性基金预算国有资本经营预算)
     cut into the known headers they are made of; the token itself when it is not such a run."""

@@ -21,7 +21,9 @@ from ..registry import (
     classify_title,
     is_measure_alias,
     measure_for_header,
+    measure_parent,
     normalise_label,
+    personnel_classes,
     split_header_words,
     table_kind,
 )
@@ -189,6 +191,10 @@ def segments(line: str) -> list[Segment]:
         if re.fullmatch(r"(?:19|20)\d{2}", tok) and i + 1 < len(toks) and toks[i + 1].startswith(("年", "年度")):
             tok = tok + toks[i + 1]  # "2023 年": a year, not an amount
             i += 1
+        if cur is not None and cur.amounts and re.fullmatch(r"-?\d+(?:\.\d+)?[%％]", tok):
+            cur.amounts.append(tok)  # a rate column (增减率 7.14%) after the row's figures keeps its place
+            i += 1
+            continue
         if _is_amount_token(tok):
             if cur is None:
                 cur = Segment()
@@ -245,12 +251,14 @@ def _title_at(blocks: list[Block], i: int):
     if b.kind != "text":
         return None, b, 1
     kind = _title_kind(b.text)
-    if kind is not None or len(normalise_label(b.text)) < 6:
+    if kind is not None or len(normalise_label(b.text)) < 6 or _is_data_line(b.text):
         return kind, b, 1
     joined = b.text
     for k in range(1, 3):
-        if i + k >= len(blocks) or blocks[i + k].kind != "text" or len(normalise_label(blocks[i + k].text)) > 4:
-            break
+        nxt = blocks[i + k] if i + k < len(blocks) else None
+        if nxt is None or nxt.kind != "text" or len(normalise_label(nxt.text)) > 4 or nxt.page != b.page \
+                or PAGE_NUMBER_RE.match(nxt.text.strip()) or _title_kind(nxt.text) is not None:
+            break  # (a next line that is a title by itself is not the rest of this one: 第二部分… / 收支总表)
         joined += blocks[i + k].text
         kind = _title_kind(joined)
         if kind is not None:
@@ -345,12 +353,48 @@ def _value_headers(header: list[str], n: int, full_rows: list[list[float]] | Non
         if len(m) == n and len(set(map(measure_for_header, m))) == n and not _continues_wrap(header, k):
             return m
     measures = mapped([w for line in header for w in _header_words(line)])
-    if len(measures) == n:
+    lines_used = sum(1 for line in header if mapped(_header_words(line)))
+    if len(measures) == n and len(set(map(measure_for_header, measures))) == n and (
+            lines_used == 1 or "total" not in map(measure_for_header, measures)
+            or measure_for_header(measures[0]) == "total"):
+        # (Words from several lines keep their order only where the total, printed first, leads.)
         return measures
+    for line in reversed(header):
+        # 科目编码 科目名称 2023年预算数 2024年预算数 增减额 增减率: a line naming every value column,
+        # the change columns too, when the years tell the columns apart.
+        words = [w for w in _header_words(line) if not _ITEM_HEADER.match(normalise_label(w))
+                 and normalise_label(w) not in _HEADER_WORDS and measure_for_header(w) != "line_no"]
+        if len(words) == n and sum(bool(_YEAR_HEAD_RE.match(w) or re.match(r"^(?:上年|本年)", w)) for w in words) >= 2:
+            return words
     placed = _place_leaf_run(header, n, full_rows or [])
     if placed:
         return placed
+    run = _expenditure_run(header, n, full_rows or [])
+    if run:
+        return run
     return ["合计"] + [f"col{k + 2}" for k in range(n - 1)]
+
+
+def _expenditure_run(header: list[str], n: int, full_rows: list[list[float]]) -> list[str] | None:
+    """小计 基本支出 项目支出 printed among columns of another kind (2023年执行数 | 2024年预算数: 小计
+    基本支出 项目支出 | 为执行数的%, the central template): where the rows' sums place the run in one
+    position only, its 小计 is the year's total (基本支出 + 项目支出 is all the year spends) and the
+    columns around it are named by nothing the facts read."""
+    lowest = next((line for line in reversed(header)
+                   if len([w for w in _header_words(line) if measure_for_header(w) not in (None, "line_no")]) >= 3), None)
+    if lowest is None or not full_rows:
+        return None
+    leaf = [w for w in _header_words(lowest) if measure_for_header(w) not in (None, "line_no")]
+    if normalise_label(leaf[0]) != "小计" or not {"basic", "project"} <= {measure_for_header(w) for w in leaf[1:]} \
+            or len(leaf) >= n:
+        return None
+    tol = 0.005 * len(leaf) + 1e-6
+    at = [o for o in range(n - len(leaf) + 1)
+          if all(abs(r[o] - sum(r[o + 1:o + len(leaf)])) <= tol and r[o] > 0 for r in full_rows)]
+    if len(at) != 1:
+        return None
+    o = at[0]
+    return [f"other{k + 1}" for k in range(o)] + ["合计", *leaf[1:]] + [f"other{k + 1}" for k in range(o, n - len(leaf))]
 
 
 # Measures that are parts of a row's total (expenditure by purpose, basic by economic group, funds).
@@ -400,6 +444,9 @@ def _place_leaf_run(header: list[str], n: int, full_rows: list[list[float]]) -> 
         group = next((upper[i] for i in groups if measure_for_header(upper[i]) != "total"), None)
         if group and normalise_label(leaf[0]) != "小计":
             continue
+        parents = {measure_parent().get(measure_for_header(w) or "") for w in leaf[1:]} - {None}
+        if group and parents and parents != {measure_for_header(group)}:
+            continue  # 人员经费 | 公用经费 are parts of 基本支出, not of whatever group stands above them
         head = group or leaf[0]
         for o in range(len(extra) + 1):
             cols = extra[:o] + [head] + leaf[1:] + extra[o:]
@@ -417,6 +464,7 @@ def _place_leaf_run(header: list[str], n: int, full_rows: list[list[float]]) -> 
     return readings[0] if len(readings) == 1 else None
 
 
+_YEAR_HEAD_RE = re.compile(r"^20\d{2}年")
 _ITEM_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|功能科目名称|功能分类科目名称|支出功能分类科目名称)$")
 
 
@@ -600,6 +648,12 @@ def _grid(kind_id: str, layout: str, header: list[str], rows: list[tuple[list[Se
         # Items as rows under amount columns named one to one (项目 预算数 决算数): those names.
         named = next((m for m in ([w for w in _header_words(h) if measure_for_header(w) not in (None, "line_no")]
                                   for h in reversed(header)) if len(m) == n), None)
+        if named is None:
+            # 项目 2023年预算数 2024年预算数 增减: every word after the item header names a column, the
+            # change too (the canonical reader marks the earlier year's column as the comparison).
+            named = next((m for m in (_header_words(h)[1:] for h in reversed(header)
+                                      if _header_words(h) and _ITEM_HEADER.match(normalise_label(_header_words(h)[0])))
+                          if len(m) == n and sum(bool(_YEAR_HEAD_RE.match(w)) for w in m) >= 2), None)
         values = named if named and n >= 2 and any(re.search(r"预算|决算", w) for w in named) else heads
         full = [[parse_amount(a) or 0.0 for a in s.amounts] for s, _ in segs if len(s.amounts) == n]
         # A last 机关运行经费 column after the 预算数 | 决算数 halves (行政参公单位机关运行经费) is no half's.
@@ -684,21 +738,30 @@ def _budget_final_halves(header: list[str], n: int, full_rows: list[list[float]]
     one and two times it; a row that lost cells in one half only cannot be cut."""
     words = [normalise_label(w) for line in header for w in _header_words(line)]
     groups = [w for w in words if re.fullmatch(r"(?:年初|全年)?预算数?|(?:本年|全年)?决算数?", w)]
-    if n < 2 or len(groups) != 2 or "预算" not in groups[0] or "决算" not in groups[1]:
+    # Two years side by side (2023年预算数 | 2024年预算数, the central template): the later year's half
+    # is this document's; the earlier one is the comparison the canonical reader sets apart.
+    years = [w for w in words if re.fullmatch(r"20\d{2}年度?(?:预算|决算|执行)数?", w)]
+    if len(years) == 2 and years[0][:4] != years[1][:4]:
+        names = years
+        fallback = None
+    elif len(groups) == 2 and "预算" in groups[0] and "决算" in groups[1]:
+        names = ["预算数", "决算数"]
+        fallback = ["年初预算数", *(f"col{k + 2}" for k in range(n - 1))]  # the first figure: the budget
+    else:
         return None
-    budget_only = ["年初预算数", *(f"col{k + 2}" for k in range(n - 1))]  # the first figure: the budget
+    if n < 2:
+        return None
     half = n // 2
     tol = 0.005 * n + 1e-6
     if n < 4 or n % 2 or not full_rows:
-        return budget_only
+        return fallback
     for r in full_rows:
         for part in (r[:half], r[half:]):
             if part[0] + tol < max(part) or not part[0] - tol <= sum(part[1:]) <= 2 * part[0] + tol:
-                return budget_only
-    return ["预算数", *(f"col{k + 2}" for k in range(half - 1)), "决算数", *(f"col{half + k + 2}" for k in range(half - 1))]
+                return fallback
+    return [names[0], *(f"col{k + 2}" for k in range(half - 1)), names[1], *(f"col{half + k + 2}" for k in range(half - 1))]
 
 
-_PERSONNEL_CLASSES = ("301", "303")  # 人员经费 = 301 + 303; 公用经费 = the other classes
 
 
 def _economic_groups(header: list[str], placed: list[tuple[list[Segment | None], int]], widths: list[int]) -> list[str]:
@@ -714,8 +777,8 @@ def _economic_groups(header: list[str], placed: list[tuple[list[Segment | None],
         codes = {sl[b].code[:3] for sl, _ in placed if sl[b] is not None and sl[b].code}
         if not codes:
             return []
-        personnel = codes <= set(_PERSONNEL_CLASSES)
-        if not personnel and codes & set(_PERSONNEL_CLASSES):
+        personnel = codes <= personnel_classes()
+        if not personnel and codes & personnel_classes():
             return []
         row += ["人员经费" if personnel else "公用经费"] + [""] * (w + 1)
     return row

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 
-from ..document import Block, Document, RawTable, SourceError, fold_glyphs
+from ..document import PAGE_NUMBER_RE, Block, Document, RawTable, SourceError, fold_glyphs
 
 _TAGS = re.compile(r"</?(?:b|p|strong|em|i|u|br|span|div|font)\b[^>]*>", re.I)
 _PAGE_BREAK = re.compile(r"^\s*-{1,3}\s*PAGE[_ ]BREAK\s*-{1,3}\s*$", re.I)
@@ -143,7 +143,7 @@ def read_text(path: str) -> Document:
             return  # a blank line (a page break inside a table) does not end a table
         state["table"] = None
         stripped = re.sub(r"^#{1,6}\s*", "", stripped)
-        if stripped.startswith(("- ", "* ")):
+        if stripped.startswith(("- ", "* ")) and not PAGE_NUMBER_RE.match(stripped):  # "- 3 -" is a page number
             stripped = stripped[2:].strip()
         stripped = stripped.replace("**", "")
         if stripped:
