@@ -276,3 +276,63 @@ def test_a_class_quoted_without_its_mark_is_checked(tmp_path):
     got = extract(_write(tmp_path, NARRATIVE.format(social="2,568.47"))).to_json()
     bad = [f for f in got["findings"] if f["rule"] == "narrative.amount_mismatch" and f["severity"] == "error"]
     assert bad and bad[0]["evidence"]["values"] == [2568.47, 2558.47]
+
+
+def test_a_tab_separated_unit_line_is_context_not_a_row(tmp_path):
+    text = ("泉山县农业农村局2024年部门预算公开说明\n一、部门基本情况\n本部门负责农业农村工作。\n收支预算总表\n"
+            "编制单位：泉山县农业农村局\t\t\t\t单位：万元\n项目\t预算数\t项目\t预算数\n"
+            "一、一般公共预算拨款收入\t100.00\t一、农林水支出\t100.00\n本年收入合计\t100.00\t本年支出合计\t100.00\n"
+            "收入总计\t100.00\t支出总计\t100.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["document"]["unit"] == "泉山县农业农村局" and got["facts"]["revenue_total"] == 100.0
+
+
+def test_three_economic_blocks_whose_blank_figures_were_dropped(tmp_path):
+    """人员经费 | 公用经费 302 | 公用经费 307/310/399, blank cells dropped: a code followed by a name is
+    the next row, never a figure of the row before."""
+    text = ("某县文旅局2023年度部门决算\n一般公共预算财政拨款基本支出决算明细表\n公开06表\n编制单位：某县文旅局 金额单位：万元\n"
+            "人员经费 公用经费\n科目编码 科目名称 决算数 科目编码 科目名称 决算数 科目编码 科目名称 决算数\n"
+            "301 工资福利支出 100.00 302 商品和服务支出 20.00 307 债务利息及费用支出\n"
+            "30101 基本工资 60.00 30201 办公费 12.00 30701 国内债务付息\n"
+            "30102 津贴补贴 40.00 30203 咨询费 310 资本性支出 5.00\n"
+            "30106 伙食补助费 30204 手续费 31001 房屋建筑物购建\n"
+            "303 对个人和家庭的补助 10.00 30205 水费 8.00 31002 办公设备购置 5.00\n"
+            "30302 退休费 10.00 30206 电费\n人员经费合计 110.00 公用经费合计 25.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert (got["facts"]["personnel_expenditure"], got["facts"]["public_expenditure"]) == (110.0, 25.0)
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
+
+
+def test_a_class_name_wrapped_below_its_row_in_a_summary(tmp_path):
+    text = ("某县文旅局2023年度部门决算\n财政拨款收入支出决算表\n公开04表\n编制单位：某县文旅局 金额单位：万元\n收入 支出\n"
+            "项目 行次 金额 项目 行次 合计\n栏次 1 栏次 2\n一、一般公共预算财政拨款 1 600.00 一、一般公共服务支出 33\n"
+            "2 二、文化旅游体育与传媒支 34 500.00\n出\n3 三、住房保障支出 35 100.00\n本年收入合计 4 600.00 本年支出合计 36 600.00\n"
+            "总计 5 600.00 总计 37 600.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
+
+
+def test_a_share_after_a_parenthesised_sub_list_is_the_outer_item_s(tmp_path):
+    text = ("某中心2025年部门预算\n二、收入预算情况\n2025年部门本年收入预算6,410.32万元。其中：财政拨款收入6,378.32万元（其中："
+            "一般公共预算拨款收入6,378.32万元，政府性基金预算拨款收入0万元），占99.50%；单位资金收入32.00万元，占0.50%。\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert not [f for f in got["findings"] if f["rule"] in ("narrative.percent", "narrative.items_sum")
+                and f["severity"] != "info"], got["findings"]
+
+
+def test_counts_in_a_heading_s_text_and_across_wrapped_lines(tmp_path):
+    text = ("某中心2024年单位预算\n一、基本情况\n本单位内设5个科室。核定编制48\n名，实有在职人员45人。\n二、收支预算总体情况\n"
+            "某中心2024年收入预算500.00万元，支出预算500.00万元，其中基本支出400.00万元，项目支出100.00万元，"
+            "一般公共预算支出500.00万元。\n"
+            "（三）国有资产占用情况：截至2023年12月31日，本单位共有车辆14辆，其中：一般公\n务用车3辆。\n")
+    facts = extract(_write(tmp_path, text)).to_json()["facts"]
+    assert (facts["staff_authorized"], facts["staff_actual"], facts["vehicles"]) == (48, 45, 14)
+
+
+def test_the_budget_s_whole_named_as_its_total_amount(tmp_path):
+    text = ("某中心2024年单位预算\n二、收支预算总体情况\n某中心2024年收入预算5,174.66万元；支出预算5,174.66万元，其中：基本支出"
+            "2,343.16万元，占45.28%；项目支出2,831.50万元，占54.72%。收支预算总额比2023年增加189.04万元，增长3.79%。\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["prior_year"].get("grand_total") == 4985.62
+    assert "project_expenditure" not in got["prior_year"]
+    assert not [f for f in got["findings"] if f["rule"] == "narrative.percent" and f["severity"] != "info"]

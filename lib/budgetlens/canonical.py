@@ -324,6 +324,17 @@ def _section_name(block: list[Column], n: int, n_blocks: int) -> str:
     return f"block{n + 1}"
 
 
+def _side_by_rows(block: list[Column], data: list[list[str]]) -> str | None:
+    """A summary side whose header names neither 收入 nor 支出 (项目 预算数 项目 预算数): the side its
+    own total rows name (本年收入合计 | 本年支出合计)."""
+    labels = [normalise_label(r[c.index]) for r in data for c in block if c.role == "name" and c.index < len(r)]
+    if any(re.search(r"收入(?:合计|总计|小计)$", x) for x in labels):
+        return "income"
+    if any(re.search(r"支出(?:合计|总计|小计)$", x) for x in labels):
+        return "expenditure"
+    return None
+
+
 def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable:
     """Read a recognised raw table into the canonical long frame (values in 万元)."""
     raw = table.raw
@@ -349,6 +360,9 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                 col.measure += "_2" * n
     # Sections of the same name (the 基本支出明细表's three 公用经费 blocks) stay distinct.
     names = [_section_name(b, i, len(blocks)) for i, b in enumerate(blocks)]
+    if table.kind is not None and table.kind.layout == "summary":
+        names = [(_side_by_rows(b, rows[n_header:]) or n) if n.startswith("block") else n
+                 for n, b in zip(names, blocks, strict=True)]
     currency = table.context.currency or source_currency
     records: list[dict] = []
     lines = raw.row_lines or [raw.line] * len(rows)

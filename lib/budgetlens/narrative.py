@@ -165,7 +165,15 @@ def sentences(doc: Document) -> list[Sentence]:
                 out.extend(_split(buf, buf_line, heading))
                 buf = ""
             continue
-        if HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text) \
+        lead = re.search(r"[：:。]", text) if HEADING_RE.match(text) else None
+        if lead is not None and len(text) - lead.end() >= 6 and re.search(r"[，,\d]", text[lead.end():]) \
+                and lead.start() <= 30 and not AMOUNT_RE.search(text[:lead.start()]):
+            # "（三）国有资产占用情况：截至…共有车辆14辆，其中：一般公": a heading, then its text.
+            if buf:
+                out.extend(_split(buf, buf_line, heading))
+                buf = ""
+            heading, text = text[:lead.start()], text[lead.end():]
+        elif HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text) \
                 and not re.search(r"\d[\d,，.]*\s*[万亿]?$", text):  # "7.“…（项）”887.36万" wraps its amount
             if buf:
                 out.extend(_split(buf, buf_line, heading))
@@ -502,7 +510,8 @@ def counts(doc: Document) -> dict[str, tuple[int, int, str]]:
     in the registry's order over the whole narrative (共有车辆63辆 beats an earlier 更新执法车辆5辆); a
     count right after a word of change (购置, 更新, 淘汰 …: registry ``count_blockers``) is not a stock."""
     out: dict[str, tuple[int, int, str]] = {}
-    lines = [(block, block.text.replace(" ", "").replace("\u3000", "")) for block in doc.text_blocks()]
+    # Sentences, not lines: a count wraps as often as anything else (核定编制48 / 名).
+    lines = [(sent, sent.text.replace(" ", "").replace("\u3000", "")) for sent in sentences(doc)]
     blockers = re.compile("|".join(map(re.escape, _registry().get("count_blockers", []))) or r"(?!)")
     for key, pats in _count_patterns().items():
         for pat in pats:

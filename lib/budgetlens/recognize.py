@@ -308,9 +308,9 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     for b in doc.text_blocks()[:12]:
         t = compact(b.text)
         t = re.sub(_CN_YEAR_RE.pattern + "度?", "", re.sub(r"20\d{2}年(?:度)?", "", t))
-        t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
+        t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:说明|报告|情况说明|材料|信息)?$", "", t)
         if not titled:
-            t = re.sub(r"(?:预算|决算)(?:公开|报告|情况说明)?$", "", t)
+            t = re.sub(r"(?:预算|决算)(?:公开)?(?:说明|报告|情况说明|材料|信息)?$", "", t)
         # "X2024年部门预算" names its unit whatever X ends with (某县妇联, 某某镇); a bare line
         # must end like a unit's name.
         if _UNIT_SUFFIX.match(t) or (titled and _TITLE_UNIT.match(t)):

@@ -19,7 +19,10 @@ from .tables import basic_total, class_values, economic_class_of, table_is_empty
 
 PCT_RE = re.compile(r"(-?\d[\d,，]*(?:\.\d+)?)\s*[%％]")
 SHARE_RE = re.compile(r"(占比|占)([^，。；;,\d%％]{0,16}?)(-?\d[\d,，]*(?:\.\d+)?)\s*[%％]")
-COMPLETION_RE = re.compile(r"完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的?(-?\d[\d,，]*(?:\.\d+)?)\s*[%％]")
+COMPLETION_RE = re.compile(r"完成(?:了)?(?P<which>年初|全年|调整后)?预算(?:数)?的?(-?\d[\d,，]*(?:\.\d+)?)\s*[%％]")
+# "年初预算为0万元，全年预算为321.02万元": the budget a completion rate names, by its own word.
+NAMED_BUDGET_RE = {w: re.compile(w + r"预算(?:数)?(?:为|是)?(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)")
+                   for w in ("年初", "全年", "调整后")}
 LIST_MARKER_RE = re.compile(r"其中[:：]?|主要用于(?:以下方面)?[:：]?|主要包括[:：]?|包括[:：]?|具体(?:如下|为)[:：]?")
 SAME_RE = re.compile(r"持平|相同|无变化|没有变化|一致")
 
@@ -50,6 +53,15 @@ def _pct_half(num: str) -> float:
 def text_of(s: Sentence) -> str:
     """A sentence's text without spaces."""
     return s.text.replace(" ", "").replace("\u3000", "")
+
+
+_NESTED_LIST_RE = re.compile(r"[（(]其中[:：][^（）()]*[)）]")
+
+
+def mask_nested_lists(text: str) -> str:
+    """The text with a parenthesised sub-list blanked out, positions kept ("财政拨款收入6,378.32万元（其中：
+    一般公共预算…0万元），占99.50%": the share and the outer list are about what stands before it)."""
+    return _NESTED_LIST_RE.sub(lambda m: "·" * len(m.group(0)), text)
 
 
 @dataclass
@@ -360,15 +372,21 @@ def percent(ctx: Context) -> Iterator[Issue]:
 
 def _yoy_percent(ctx: Context) -> Iterator[Issue]:
     for y in yoy_statements(ctx):
-        if y.pct is None or y.delta is None or y.current is None:
+        if y.delta is None or y.current is None:
             continue
         cur, delta, pct = y.current.value, y.delta, y.pct
         hc, hd, hp = y.current.half, _half(y.delta_num or "0", y.delta_unit or "万元"), _pct_half(y.pct_num or "0")
         prior = cur - delta
         subj = y.subject or "该项"
         base = (f"说明中{subj}{y.current.printed}，与上年相比“{y.printed}”")
-        ev = evidence(rows=[subj], values=[cur, delta, pct], lines=[y.sentence.line, y.current_line],
-                      text=y.sentence.text[:160])
+        ev = evidence(rows=[subj], values=[cur, delta, *([pct] if pct is not None else [])],
+                      lines=[y.sentence.line, y.current_line], text=y.sentence.text[:160])
+        if pct is None:
+            # No percentage to check, but an increase larger than the figure itself leaves a negative
+            # previous year ("政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元").
+            if prior < -(hc + hd) - 1e-9:
+                yield Issue(f"{base}，推算上年数为{fmt_number(prior)}万元（负数），数额矛盾", ev)
+            continue
         if prior <= hc + hd + 1e-9:
             # From nothing (上年为0): "增长100%" is the usual way to say it.
             if prior < -(hc + hd) - 1e-9:
@@ -416,7 +434,7 @@ def _heading_base(ctx: Context, heading: str) -> tuple[float, str] | None:
 def _shares(ctx: Context) -> Iterator[Issue]:
     sents = ctx.result.narrative.sentences
     for idx, s in enumerate(sents):
-        text = text_of(s)
+        text = mask_nested_lists(text_of(s))
         for m in SHARE_RE.finditer(text):
             if COMPARATOR_RE.search(text[max(0, m.start() - 6):m.start()]):
                 continue
@@ -526,10 +544,19 @@ def _completion(ctx: Context) -> Iterator[Issue]:
             if len(before) < 2:
                 continue
             budget, actual = before[-2], before[-1]
+            named = NAMED_BUDGET_RE[m.group("which")].search(text, 0, m.start()) if m.group("which") else None
+            if named is not None:
+                budget = next((a for a in before if a.start == named.start(1)), budget)
+            pct_num = m.group(2)
+            what = f"完成{m.group('which') or ''}预算的"
             if budget.value <= 0:
+                if named is not None and abs(_num(pct_num)) > 1e-9 and actual.value > 0:
+                    yield Issue(f"说明中{m.group('which')}预算为{budget.printed}，无法计算“{what}{pct_num}%”",
+                                evidence(values=[budget.value, actual.value, _num(pct_num)], lines=[s.line],
+                                         text=s.text[:160]))
                 continue
             yield from _ratio_issue(ctx, s, actual.value, actual.half, actual.printed, budget.value, budget.half,
-                                    budget.printed, _num(m.group(1)), m.group(1), "完成预算的", True)
+                                    budget.printed, _num(pct_num), pct_num, what, True)
 
 
 # --- amounts quoted from the tables ----------------------------------------------------------------
@@ -1046,7 +1073,16 @@ def text_units(ctx: Context) -> list[Unit]:
 
 
 def _text_units(ctx: Context) -> list[Unit]:
-    out = [Unit(s.line, s.heading, text_of(s)) for s in ctx.result.narrative.sentences]
+    out: list[Unit] = []
+    for s in ctx.result.narrative.sentences:
+        t = text_of(s)
+        out.append(Unit(s.line, s.heading, mask_nested_lists(t)))
+        for m in _NESTED_LIST_RE.finditer(t):
+            # The sub-list on its own, with the amount it splits: the rest of the sentence blanked.
+            head = [a for a in amounts(t[:m.start()])]
+            if head:
+                a0 = head[-1].start
+                out.append(Unit(s.line, s.heading, "·" * a0 + t[a0:m.end()] + "·" * (len(t) - m.end())))
     n = 0
     for t in ctx.result.recognition.tables if ctx.result.recognition else []:
         lines = t.raw.row_lines or []
@@ -1251,3 +1287,112 @@ def count_times_amount(ctx: Context) -> Iterator[Issue]:
         yield Issue(f"说明中“{n}{word}……每{word}{each_printed}……共计{total_printed}”："
                     f"{n}×{each_printed}={fmt_number(n * each)}万元，不是{total_printed}",
                     evidence(values=[n, each, total, n * each], lines=[u.line], text=text[:200]))
+
+
+# --- a previous year stated outright --------------------------------------------------------------
+
+_NUM = r"(-?\d[\d,，]*(?:\.\d+)?)\s*(万元|元|亿元)"
+STATED_PRIOR_RE = re.compile(r"(20\d{2})年度?(?:当年)?(?:预算)?执行数(?:为|是)?" + _NUM)
+STATED_CURRENT_RE = re.compile(r"(20\d{2})年度?(?:预算安排|预算数为|预算为|安排)" + _NUM)
+STATED_CHANGE_RE = re.compile(r"比(20\d{2})年度?(?:当年)?(?:预算)?执行数(增加|增长|上升|减少|下降|降低)(-?\d+(?:\.\d+)?)\s*[%％]")
+
+
+@rule("narrative.stated_prior", "error", "“上年执行数为X，本年预算安排Y，比上年执行数增减Z%”中 Z = (Y−X)/X")
+def stated_prior(ctx: Context) -> Iterator[Issue]:
+    """Item explanations that print last year's figure, this year's and the change between them
+    (the Shanghai 编制说明): the percentage and its direction follow from the two figures."""
+    for s in ctx.result.narrative.sentences:
+        text = text_of(s)
+        for ch in STATED_CHANGE_RE.finditer(text):
+            prior = next((m for m in STATED_PRIOR_RE.finditer(text, 0, ch.start()) if m.group(1) == ch.group(1)), None)
+            current = [m for m in STATED_CURRENT_RE.finditer(text, 0, ch.start()) if m.group(1) != ch.group(1)]
+            if prior is None or len(current) != 1:
+                continue
+            x, y = _wan(prior.group(2), prior.group(3)), _wan(current[0].group(2), current[0].group(3))
+            if x <= 0:
+                continue
+            pct, up = _num(ch.group(3)), ch.group(2) in UP_WORDS
+            lo = (y - x - _half(current[0].group(2), current[0].group(3)) - _half(prior.group(2), prior.group(3))) / x * 100
+            hi = (y - x + _half(current[0].group(2), current[0].group(3)) + _half(prior.group(2), prior.group(3))) / x * 100
+            said = pct if up else -pct
+            hp = _pct_half(ch.group(3))
+            if lo - hp - 1e-9 <= said <= hi + hp + 1e-9:
+                continue
+            expected = (y - x) / x * 100
+            word = "增加" if expected >= 0 else "减少"
+            sev = "info" if min(abs(said - lo), abs(said - hi)) <= SLIP_POINTS else None
+            yield Issue(f"说明中{prior.group(0)}，{current[0].group(0)}，写“{ch.group(0)}”，按两数计算应为{word}"
+                        f"{abs(expected):.2f}%", evidence(values=[x, y, said, round(expected, 4)], lines=[s.line],
+                                                         text=s.text[:160]), sev)
+
+
+# --- the direction of a stated reason -------------------------------------------------------------
+
+REASON_RE = re.compile(r"(?:主要原因是|主要原因为|原因是|原因为)[:：]?([^。；;]{2,40})[。；;]?$")
+PRIOR_PAIR_RE = re.compile(_NUM + r"[，,]上年(?:为|数|预算数|执行数)?[:：]?" + _NUM + r"[，,](主要[^。；;]{2,40})[。；;]?$")
+REASON_OF_RE = re.compile(r"(增加|增长|减少|下降)的(?:主要)?原因(?:是|为|主要是)")
+_UP_REASON = ("增加", "增长", "上升", "提高", "上浮", "增多", "上调")
+_DOWN_REASON = ("减少", "下降", "降低", "下调", "减小", "压减", "缩减", "节约")
+
+
+def _reason_direction(reason: str) -> int:
+    """+1 / −1 when a short reason ends in one direction word (…经费增加), 0 when it says both or neither."""
+    r = re.sub(r"(?:等|所致|导致|引起|造成)+$", "", reason)
+    ups = sum(r.count(w) for w in _UP_REASON)
+    downs = sum(r.count(w) for w in _DOWN_REASON)
+    if ups + downs != 1:
+        return 0
+    return 1 if r.endswith(_UP_REASON) else -1 if r.endswith(_DOWN_REASON) else 0
+
+
+@rule("narrative.reason_direction", "warning", "增减原因的方向与增减说明一致（减少却写“经费增加”）")
+def reason_direction(ctx: Context) -> Iterator[Issue]:
+    """A change said to be a decrease, explained by a reason that is only an increase (…减少2.98%。主要原因
+    是：…经费增加), or "X增加的主要原因是…" after every recent statement about X said it decreased."""
+    by_sentence: dict[int, list[YoY]] = {}
+    for y in yoy_statements(ctx):
+        by_sentence.setdefault(id(y.sentence), []).append(y)
+    sents = ctx.result.narrative.sentences
+    for i, s in enumerate(sents):
+        text = text_of(s)
+        own = by_sentence.get(id(s), [])
+        recent = [(j, y) for j in range(max(0, i - 4), i) if sents[j].heading == s.heading
+                  for y in by_sentence.get(id(sents[j]), [])]
+        of = REASON_OF_RE.search(text)
+        if of is not None and not own:
+            # "财政拨款收入支出增加的主要原因是…": the recent statements about that subject.
+            subject = re.sub(r"^[^\u4e00-\u9fff]+", "", text[:of.start()])
+            about = [y for _, y in recent if subject[:4] and subject[:4] in (y.subject or text_of(y.sentence))
+                     and (_direction(y.amount_word) or _direction(y.pct_word))]
+            said = _direction(of.group(1))
+            if about and all((_direction(y.amount_word) or _direction(y.pct_word)) == -said for y in about):
+                yield _reason_issue(about[0], subject + of.group(0), s)
+            continue
+        pair = PRIOR_PAIR_RE.search(text)
+        if pair is not None:
+            # "…58.28万元，上年:421.23万元，主要公益性岗位补贴经费增加。": the two figures give the direction.
+            cur, prior = _wan(pair.group(1), pair.group(2)), _wan(pair.group(3), pair.group(4))
+            said = _reason_direction(pair.group(5))
+            d = (cur > prior) - (cur < prior)
+            if d and said and d != said:
+                yield Issue(f"说明中本年{pair.group(1)}{pair.group(2)}、上年{pair.group(3)}{pair.group(4)}，"
+                            f"原因却写“{pair.group(5)}”，增减方向矛盾",
+                            evidence(values=[cur, prior], lines=[s.line], text=s.text[:160]))
+            continue
+        stmt = own[-1] if own else (recent[-1][1] if recent and recent[-1][0] == i - 1 else None)
+        m = REASON_RE.search(text)
+        if stmt is None or m is None:
+            continue
+        d = _direction(stmt.amount_word) or _direction(stmt.pct_word)
+        said = _reason_direction(m.group(1))
+        if d and said and d != said:
+            yield _reason_issue(stmt, m.group(1), s)
+
+
+def _reason_issue(stmt: YoY, reason: str, s: Sentence) -> Issue:
+    sign = _direction(stmt.amount_word) or _direction(stmt.pct_word)
+    values = [v for v in (stmt.current.value if stmt.current else None, stmt.delta,
+                          sign * stmt.pct if stmt.pct is not None else None) if v is not None]
+    return Issue(f"说明中“{stmt.printed}”，原因却写“{reason}”，增减方向矛盾",
+                 evidence(rows=[stmt.subject or ""], values=values, lines=[stmt.sentence.line, s.line],
+                          text=s.text[:160]))

@@ -139,6 +139,14 @@ def _split_code_then_name(toks: list[str], i: int) -> bool:
     return j > i + 1 and j < len(toks) and not _is_amount_token(toks[j])
 
 
+def _code_then_name(toks: list[str], i: int) -> bool:
+    """``30106 伙食补助费 30204 手续费``: in a coded list whose blank figures the text layer dropped, a
+    code followed by a name starts the next row; it is no figure of the row before."""
+    tok = toks[i]
+    return bool(re.fullmatch(r"[235]\d{2}(?:\d{2}){0,2}", tok)) and i + 1 < len(toks) \
+        and re.match(r"[\u4e00-\u9fff（(]", toks[i + 1]) is not None
+
+
 def _split_code_then_figures(toks: list[str], i: int) -> bool:
     """``302 31 16.95`` after a coded row's figures (303 09 奖励金 0.00 302 31 16.95): a code printed
     in parts whose wrapped name stands on the lines above and below, then its figure."""
@@ -162,7 +170,8 @@ def segments(line: str) -> list[Segment]:
         if (cur is None or cur.amounts) and CODE_PARTS_RE.match(tok) and i + 1 < len(toks) and not _is_amount_token(toks[i + 1]) \
                 or (cur is None and re.fullmatch(r"\d{3}", tok) and i + 1 < len(toks) and re.fullmatch(r"\d{1,2}", toks[i + 1])) \
                 or (cur is not None and cur.amounts and _split_code_then_name(toks, i)) \
-                or (cur is not None and cur.amounts and segs[0].code and _split_code_then_figures(toks, i)):
+                or (cur is not None and cur.amounts and segs[0].code and _split_code_then_figures(toks, i)) \
+                or (cur is not None and cur.code and cur.label and not cur.amounts and _code_then_name(toks, i)):
             code = tok
             j = i + 1
             while j < len(toks) and re.fullmatch(r"\d{1,2}", toks[j]) and len(code) < 7:
@@ -498,7 +507,23 @@ def _side(seg: Segment, layout_groups: int) -> str:
     if any(w in label for w in EXPENDITURE_TOTAL_WORDS) or FUNCTION_CLASS_RE.search(label) or seg.code \
             or re.search(r"结转下年|年末结转|年终结转|结余分配|支出", label):
         return "expenditure"
+    if not re.search(r"一般公共预算|政府性基金|国有资本经营", label) and _function_class(label):
+        return "expenditure"  # a class name cut by its cell's wrap (文化旅游体育与传媒支 / 出)
     return "income"
+
+
+def _function_class_exact(label: str) -> bool:
+    from ..facts import function_code_for_name
+
+    name = normalise_label(re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])", "", label))
+    code = function_code_for_name(name)
+    return code is not None and function_code_for_name(name[:-1]) == code and len(name) >= 4 and name.endswith("支出")
+
+
+def _function_class(label: str) -> str | None:
+    from ..facts import function_code_for_name
+
+    return function_code_for_name(label)
 
 
 def _drop_line_numbers(rows: list[tuple[list[Segment], int]]) -> None:
@@ -790,6 +815,14 @@ def _summary_grid(header: list[str], rows: list[tuple[list[Segment], int]], page
     width = {s: 1 for s in sides}
     placed: list[tuple[dict[str, Segment], int]] = []
     for row, ln in rows:
+        tail = row[0].label if len(row) == 1 and row[0].label and not row[0].amounts and not row[0].code else None
+        if tail and placed:
+            # The rest of a class name wrapped below its row (十五、资源勘探工业信息等 … / 支出).
+            cut = next((seg for seg in placed[-1][0].values() if seg.label and not _function_class_exact(seg.label)
+                        and _function_class_exact(seg.label + tail)), None)
+            if cut is not None:
+                cut.label += tail
+                continue
         by_side: dict[str, Segment] = {}
         for seg in row:
             if not seg.label and not seg.code:

@@ -101,6 +101,17 @@ def page_texts(text: str, path: str) -> str:
     return "\f".join(p["text"] for p in pages)
 
 
+_CONTEXT_CELL = re.compile(r"^(?:(?:部门|单位|编制部门|编制单位|部门名称|单位名称|预算单位|填报单位|预算主管部门)\s*[(（]?[^)）:：]{0,4}[)）]?"
+                           r"\s*[:：].*|(?:金额|货币)?单位\s*[:：]\s*(?:亿元|万元|元)|公开\s*\d+\s*表|表\s*[0-9一二三四五六七八九十]+)$")
+
+
+def _context_cells(cells: list[str]) -> bool:
+    """A row whose cells only name the unit, the currency or the table's number: the line above a
+    table (编制单位：X<TAB><TAB>单位：万元), read as text like the other context lines."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and any("：" in c or ":" in c for c in filled) and all(_CONTEXT_CELL.match(c) for c in filled)
+
+
 def read_text(path: str) -> Document:
     """Read a text extraction into blocks: one text block per line, TAB/pipe rows into tables.
 
@@ -127,6 +138,8 @@ def read_text(path: str) -> Document:
         line = clean_line(raw)
         cells = _split_row(line)
         page = state["page"]
+        if cells is not None and _context_cells(cells):
+            line, cells = "  ".join(c for c in cells if c.strip()), None  # 编制单位：X<TAB>…<TAB>单位：万元
         if cells is not None:
             if cells == []:
                 return

@@ -1,0 +1,68 @@
+"""Narrative statements that contradict themselves, read off real reports (Shanghai 编制说明 item by
+item, final-account 完成率): a stated previous year against its percentage, a reason whose direction
+contradicts the change, a completion rate of a budget of 0, an increase larger than the figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetlens.extract import extract
+
+HEAD = ("某街道办事处2024年部门预算\n一、收支预算总体情况\n2024年收入预算500.00万元，支出预算500.00万元，其中基本支出400.00万元，"
+        "项目支出100.00万元。\n二、部门预算编制说明\n")
+
+
+def _findings(tmp_path, body: str, rule: str) -> list[dict]:
+    p = tmp_path / "doc.txt"
+    p.write_text(HEAD + body, encoding="utf-8")
+    return [f for f in extract(p).to_json()["findings"] if f["rule"] == rule and f["severity"] != "info"]
+
+
+@pytest.mark.parametrize("body,bad", [
+    ("1.“一般公共服务支出（类）宣传事务（款）一般行政管理事务（项）”110.60万元。2023年当年预算执行数为114.00万元，"
+     "2024年预算安排110.60万元，比2023年预算执行数减少2.98%。\n", False),
+    ("1.“社会保障和就业支出（类）行政事业单位养老支出（款）职业年金缴费支出（项）”441.25万元。2023年当年预算执行数为132.59万元，"
+     "2024年预算安排441.25万元，比2023年预算执行数增加60.54%。\n", True),
+    ("1.“公共安全支出（类）司法（款）其他司法支出（项）”3845.49万元。2023年当年预算执行数为43269.3万元，"
+     "2024年预算安排3845.49万元，比2023年预算执行数增加17.62%。\n", True),
+])
+def test_a_stated_previous_year_gives_the_percentage(tmp_path, body, bad):
+    found = _findings(tmp_path, body, "narrative.stated_prior")
+    assert bool(found) == bad, found
+
+
+@pytest.mark.parametrize("body,bad", [
+    ("1.宣传事务110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费增加。\n", True),
+    ("1.宣传事务110.60万元，比2023年预算执行数减少2.98%。主要原因是：宣传事务经费减少。\n", False),
+    ("1.宣传事务110.60万元，比2023年预算执行数减少2.98%。主要原因是：人员增加，项目经费减少。\n", False),
+    ("17.“社会保障和就业支出（类）就业补助（款）公益性岗位补贴（项）”58.28万元，上年:421.23万元，主要公益性岗位补贴经费增加。\n",
+     True),
+    ("17.“社会保障和就业支出（类）就业补助（款）公益性岗位补贴（项）”58.28万元，上年:21.23万元，主要公益性岗位补贴经费增加。\n",
+     False),
+    ("支出预算500.00万元，其中：财政拨款支出预算500.00万元，比2023年预算减少163.37万元。\n财政拨款收入支出增加的主要原因是项目支出减少。\n",
+     True),
+    ("支出预算500.00万元，其中：财政拨款支出预算500.00万元，比2023年预算增加163.37万元。\n财政拨款收入支出增加的主要原因是新增项目。\n",
+     False),
+])
+def test_a_reason_points_the_way_of_its_change(tmp_path, body, bad):
+    found = _findings(tmp_path, body, "narrative.reason_direction")
+    assert bool(found) == bad, found
+
+
+FINAL = ("某局2024年度部门决算\n五、一般公共预算财政拨款支出决算情况说明\n2024年度一般公共预算财政拨款支出年初预算为{initial}万元，"
+         "全年预算为321.02万元，支出决算为307.82万元，完成年初预算的{rate}%。\n")
+
+
+@pytest.mark.parametrize("initial,rate,bad", [("0", "95.89", True), ("300.00", "102.61", False), ("300.00", "95.89", True)])
+def test_a_completion_rate_is_of_the_budget_it_names(tmp_path, initial, rate, bad):
+    p = tmp_path / "final.txt"
+    p.write_text(FINAL.format(initial=initial, rate=rate), encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.percent" and f["severity"] == "error"]
+    assert bool(found) == bad, found
+
+
+def test_an_increase_larger_than_the_figure_leaves_a_negative_previous_year(tmp_path):
+    body = ("支出预算500.00万元，比2023年预算增加21.25万元；政府性基金拨款支出预算0万元，比2023年预算增加1421.25万元；"
+            "国有资本经营预算拨款支出预算0万元，与2023年预算持平。\n")
+    found = _findings(tmp_path, body, "narrative.percent")
+    assert len(found) == 1 and "负数" in found[0]["message"]
