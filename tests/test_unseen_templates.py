@@ -5,6 +5,8 @@ counts of vehicles bought beside the fleet, titles that name a part of a standar
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from budgetlens.extract import extract
@@ -336,3 +338,111 @@ def test_the_budget_s_whole_named_as_its_total_amount(tmp_path):
     assert got["prior_year"].get("grand_total") == 4985.62
     assert "project_expenditure" not in got["prior_year"]
     assert not [f for f in got["findings"] if f["rule"] == "narrative.percent" and f["severity"] != "info"]
+
+
+PLAIN_FORM = """某某中心2023年度部门决算
+第五部分 附件
+直属困难企业维稳解困资金项目支出绩效自评表
+(2023年度)
+项目名称 直属困难企业维稳解困资金
+主管部门及代码 206-某某中心 预算单位 206001-某某中心
+项目资金预算安排及执行进度(万元) 年初预算数 全年预算数 全年执行数 资金结(转)余 执行率 得分 偏差原因分析及改进措施
+目标申报数 预算编制数
+资金总额: 30 30 30 29.833 0.167 99.44 9.94
+市区区财政资金 30 30 30 29.833 0.167 99.44 9.94
+绩效指标 一级指标 二级指标 三级指标 年初指标值 调整后指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+产出指标 数量指标 慰问困难企业职工人数 ≤43人 ≤43人 ≤40人 20 20
+质量指标 困难企业职工医保缴纳足额率 ≥95% ≥95% ≥100% 20 20
+成本指标 总成本 ≤30万元 ≤30万元 ≤29.83万元 10 9 充分用好该资金
+效益指标 社会效益指标 困难企业职工上访率 =0% =0% =0% 30 30
+满意度指标 服务对象满意度 ≥90% ≥90% ≥95% 10 10
+总 分 98.94 优
+"""
+
+
+def test_a_self_evaluation_form_in_a_plain_text_layer(tmp_path):
+    """pdfplumber's text of a 项目支出绩效自评表: words for cells, blank cells dropped, 总 分 letter-spaced."""
+    got = extract(_write(tmp_path, PLAIN_FORM)).to_json()
+    (p,) = got["projects"]
+    assert (p["name"], p["budget"], p["executed"], p["execution_rate"], p["score"], p["grade"]) == \
+        ("直属困难企业维稳解困资金", 30.0, 29.833, 99.44, 98.94, "优")
+    assert [i["weight"] for i in p["indicators"]] == [20, 20, 10, 30, 10]
+
+
+def test_three_public_years_as_column_groups_in_a_grid(tmp_path):
+    """TAB grid of the central 三公 table: 2023年预算数 | 2024年预算数 groups over the items."""
+    header = ["2023年预算数\t\t\t\t\t\t2024年预算数\t\t\t\t\t",
+              "合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费",
+              "\t\t小计\t公务用车购置费\t公务用车运行费\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t"]
+    row = "205.00\t72.00\t119.00\t30.00\t89.00\t14.00\t165.20\t68.00\t{v}\t0.00\t84.60\t12.60"
+    text = "国家某某局2024年部门预算\n一般公共预算“三公”经费支出表\n部门：国家某某局 单位：万元\n" + "\n".join(header) + "\n"
+    good = extract(_write(tmp_path, text + row.format(v="84.60") + "\n")).to_json()
+    assert good["facts"]["three_public_total"] == 165.2
+    assert not [f for f in good["findings"] if f["severity"] != "info" and f["rule"].startswith("cross.three")]
+    bad = extract(_write(tmp_path, text + row.format(v="86.40") + "\n")).to_json()
+    assert [f["rule"] for f in bad["findings"] if f["severity"] == "error"] == ["cross.three_public_items"]
+
+
+def test_three_public_rows_by_year_in_a_grid_are_checked_against_the_year_s_narrative(tmp_path):
+    text = ("某某厅2024年部门预算\n七、“三公”经费预算情况\n2024年“三公”经费预算56.10万元，其中：因公出国（境）费28.00万元，"
+            "公务用车购置及运行费18.60万元，公务接待费9.50万元。\n一般公共预算“三公”经费支出情况表\n部门名称：某某厅 单位：万元\n"
+            "项目\t合计\t因公出国（境）费\t公务用车购置及运行费\t\t\t公务接待费\n\t\t\t小计\t公务用车购置费\t公务用车运行费\t\n"
+            "2023年预算数\t54.60\t25.00\t19.20\t0.00\t19.20\t10.40\n2024年预算数\t56.10\t28.00\t18.60\t0.00\t18.60\t9.50\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["facts"]["three_public_total"] == 56.1
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
+
+
+def test_a_ratio_column_is_no_amount_in_a_grid(tmp_path):
+    text = ("国家某某局2024年部门预算\n一般公共预算支出表\n部门：国家某某局 单位：万元\n"
+            "科目\t\t2023年执行数\t2024年预算数\t\t\t2024年预算数为2023年执行数的%\n科目编码\t科目名称\t\t小计\t基本支出\t项目支出\t\n"
+            "\t合计\t1,200.00\t1,300.00\t1,000.00\t300.00\t108.33\n201\t一般公共服务支出\t1,200.00\t1,300.00\t1,000.00\t300.00\t108.33\n"
+            "20126\t档案事务\t1,200.00\t1,300.00\t1,000.00\t300.00\t108.33\n2012601\t行政运行\t900.00\t1,000.00\t1,000.00\t\t111.11\n"
+            "2012602\t一般行政管理事务\t300.00\t300.00\t\t300.00\t100.00\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["facts"]["general_budget_expenditure"] == 1300.0
+    assert not [f for f in got["findings"] if f["severity"] != "info"], got["findings"]
+
+
+def test_titles_followed_by_their_labels_in_a_text_without_page_breaks(tmp_path):
+    """title / 公开01表 / unit line / rows, no form feeds: printed order, not drawing order."""
+    table = ("{title}\n{label}\n部门名称：某某中心\n2023年度\n金额单位：万元\n项目 行次 金额 项目 行次 金额\n"
+             "一、一般公共预算财政拨款收入 1 100.00 一、一般公共服务支出 32 100.00\n本年收入合计 27 100.00 本年支出合计 58 100.00\n"
+             "总计 31 100.00 总计 62 100.00\n注：本表反映部门本年度的总收支和年末结转结余情况。\n")
+    text = ("某某中心2023年度部门决算\n第二部分 2023年度部门决算表\n" + table.format(title="收入支出决算总表", label="公开01表")
+            + table.format(title="财政拨款收入支出决算总表", label="公开04表")
+            + table.format(title="财务收支决算总表", label="公开11表"))
+    got = extract(_write(tmp_path, text)).to_json()
+    assert [(t["id"], t["label"], t["rows"]) for t in got["tables"]] == [
+        ("income_expenditure_summary", "公开01表", 3), ("fiscal_summary", "公开04表", 3),
+        ("income_expenditure_summary", "公开11表", 3)]
+    assert got["facts"]["revenue_total"] == 100.0
+
+
+def _as_plain_text(text: str) -> str:
+    """A TAB/pipe text extraction as a plain text layer prints it: cells separated by spaces, blank
+    cells dropped (pdfplumber's ``extract_text`` of the same ruled tables)."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            line = " ".join(c.strip() for c in line.split("\t") if c.strip())
+        elif line.count("|") >= 2:
+            line = " ".join(c.strip() for c in line.strip().strip("|").split("|")
+                            if c.strip() and not re.fullmatch(r"[-: ]+", c))
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", ["000_2dcbd3ad2c52b1d0.txt", "003_159abbecd5886f59.txt", "004_f2bc4dd2dc88ab43.txt"])
+def test_the_seeds_as_plain_text_layers_give_the_same_figures_and_projects(tmp_path, seed):
+    from conftest import RAW
+
+    grid = extract(RAW / seed).to_json()
+    plain = extract(_write(tmp_path, _as_plain_text((RAW / seed).read_text(encoding="utf-8")))).to_json()
+    assert plain["facts"] == grid["facts"] and plain["function_totals"] == grid["function_totals"]
+
+    def projects(j):
+        return [(p["name"], p.get("budget"), p.get("executed"), p.get("execution_rate"), p.get("score"), p.get("grade"))
+                for p in j["projects"]]
+
+    assert projects(plain) == projects(grid) and projects(grid)

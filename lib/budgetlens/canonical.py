@@ -197,6 +197,9 @@ def _classify_columns(rows: list[list[str]], n_header: int, width: int) -> list[
             col.role = "code"
         elif cells and all(re.fullmatch(r"-?[\d,]*\.?\d+\s*[%％]", c) for c in cells):
             col.role = "skip"  # a rate column (增减率 7.14%): no amount, no label
+        elif re.search(r"[%％]$|(?:增长|增减|执行|完成|变动)率$|占比$|比例$", h) and not cells or \
+                re.search(r"[%％]$|(?:增长|增减|变动)率$|占比$", h):
+            col.role = "skip"  # a ratio column (2024年预算数为2023年执行数的%, 增减率): no amount
         elif cells and n_text / n >= 0.5:
             col.role = "name"
         elif not cells and (re.search(r"名称|项目$|^项目|科目$|内容$|单位名称", h) and not measure_for_header(h)):
@@ -221,7 +224,8 @@ def _looks_like_row_numbers(cells: list[str]) -> bool:
 def _measure(col: Column) -> str:
     """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``)."""
     m = measure_for_header(col.header)
-    if m is None and col.group:
+    if m is None and col.group and not _THREE_ITEM_HEAD.search(normalise_label(col.header)):
+        # (A 三公 item under 2023年预算数 is that item, not the group's total.)
         m = measure_for_header(col.group.split("/")[-1])
     if m is None:
         m = normalise_label(col.header or col.group) or f"col{col.index}"
@@ -232,6 +236,7 @@ def _measure(col: Column) -> str:
     return m
 
 
+_THREE_ITEM_HEAD = re.compile(r"因公出国|公务用车|公务接待|购置费|运行费|会议费|培训费")
 _BUDGET_HEAD = re.compile(r"^(?:(?:20\d{2}年度?)?(?:年初|全年|本年)?预算数?)$")
 _FINAL_HEAD = re.compile(r"^(?:(?:20\d{2}年度?)?(?:本年|全年)?决算数?)$")
 
@@ -266,8 +271,10 @@ _THIS_HEAD = re.compile(r"^(?:本年度?|当年)(?:预算|决算)(?:数|金额)?
 def _earlier_years(block: list[Column]) -> None:
     """Value columns headed by different years (2023年预算数 | 2024年预算数): the latest year is the
     document's own; an earlier year's column is the comparison, ``<measure>@prior``, which no fact reads."""
+    # The year a column is headed by, or the group above it (2023年预算数 › 合计 | 因公出国（境）费 …).
     years = {c.index: int(m.group(1)) for c in block if c.role == "value" and c.measure and "@" not in c.measure
-             and (m := _YEAR_HEAD.match(normalise_label(c.header)))}
+             and (m := _YEAR_HEAD.match(normalise_label(c.header))
+                  or _YEAR_HEAD.match(normalise_label(c.group.split("/")[0]) if c.group else ""))}
     if len(set(years.values())) < 2:
         # 上年预算数 | 本年预算数: the previous year's column beside this year's, which is the total.
         values = [c for c in block if c.role == "value" and c.measure and "@" not in c.measure]

@@ -335,6 +335,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                     break  # "基本支出增加…1447.63万元" states a change, not the figure
                 if len(between) > 24 or re.search(r"其中|中[，,：:]", between):
                     break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
+                if re.search(r"[≤≥<>＜＞]=?$|不超过$|不低于$|控制在$", between):
+                    break  # "人员经费 ≤7万元": a target's threshold, not the figure
                 if "预算" in between and "决算" not in between:
                     # "…支出全年预算为30.00万元，支出决算为28.00万元": a final's own figure is the 决算数.
                     actual = _ACTUAL_RE.search(text, a_end, nxt)

@@ -993,10 +993,16 @@ def _yoy(cur: int, prev: int, tag: str) -> list:
     return segs
 
 
-def _reason(cur: Figures, prev: Figures, scope: tuple = ("gen", "fund", "cap", "biz", "oth")) -> str:
+def _reason(cur: Figures, prev: Figures, scope: tuple = ("gen", "fund", "cap", "biz", "oth"),
+            whole: float | None = None) -> str:
+    """Why a total changed, in the direction it changed (``whole``: its change, when it is a grand
+    total whose carry-over may move it the other way than what was spent)."""
     dp = cur.exp("project", scope) - prev.exp("project", scope)
     db = cur.exp("basic", scope) - prev.exp("basic", scope)
-    if abs(dp) >= abs(db):
+    if whole is not None and whole * (dp + db) < 0:
+        return "年初结转和结余增加" if whole > 0 else "年初结转和结余减少"
+    # The part that moved the way the whole did (an author explains a fall by what fell).
+    if (abs(dp) >= abs(db) or db * (dp + db) < 0) and dp * (dp + db) >= 0:
         new = [x.name for x in cur.projects if x.name not in {y.name for y in prev.projects}]
         gone = [x.name for x in prev.projects if x.name not in {y.name for y in cur.projects}]
         if dp > 0 and new:
@@ -1293,7 +1299,7 @@ def _final_narrative(u: Unit, f: Figures, prev: Figures, budget: Figures) -> lis
     sec = "一、收入支出决算总体情况说明"
     h("#### " + sec)
     grand, pgrand = f.inc() + f.carry_begin, prev.inc() + prev.carry_begin
-    why = _reason(f, prev)
+    why = _reason(f, prev, whole=grand - pgrand)
     p([f"{y}年度收入总计", Amt(grand, "grand_total"), "，支出总计", Amt(grand, "grand_total"), "。与上年相比，收入总计",
        *_yoy(grand, pgrand, "grand_total"), "，支出总计", *_yoy(grand, pgrand, "grand_total"), f"。主要原因是{why}。"], sec)
     sec = "二、收入决算情况说明"
@@ -1321,14 +1327,14 @@ def _final_narrative(u: Unit, f: Figures, prev: Figures, budget: Figures) -> lis
     ftot, pftot = f.inc(fis) + f.carry_begin, prev.inc(fis) + prev.carry_begin
     p([f"{y}年度财政拨款收入总计", Amt(ftot, "fiscal_grand_total"), "，支出总计", Amt(ftot, "fiscal_grand_total"),
        "。与上年相比，财政拨款收入总计", *_yoy(ftot, pftot, "fiscal_grand_total"), "；财政拨款支出总计",
-       *_yoy(ftot, pftot, "fiscal_grand_total"), f"。主要原因是{_reason(f, prev, fis)}。"], sec)
+       *_yoy(ftot, pftot, "fiscal_grand_total"), f"。主要原因是{_reason(f, prev, fis, whole=ftot - pftot)}。"], sec)
     sec = "五、一般公共预算财政拨款支出决算情况说明"
     h("#### " + sec)
     h("##### （一）一般公共预算财政拨款支出决算总体情况")
     g, pg = f.exp(src="gen"), prev.exp(src="gen")
     p([f"{y}年一般公共预算财政拨款决算支出", Amt(g, "general_budget_expenditure"), "，占本年支出合计的",
        Pct(_pct(g, ex), "general_budget_expenditure.share"), "。与上年相比，一般公共预算财政拨款支出",
-       *_yoy(g, pg, "general_budget_expenditure"), f"。主要原因是{_reason(f, prev, ('gen',))}。"], sec)
+       *_yoy(g, pg, "general_budget_expenditure"), f"。主要原因是{_reason(f, prev, ('gen',), whole=g - pg)}。"], sec)
     h("##### （二）一般公共预算财政拨款支出决算结构情况")
     p([f"{y}年度一般公共预算财政拨款支出", Amt(g, "general_budget_expenditure"), "，主要用于以下方面："], sec)
     cls = [(i, code, nm, f.exp(src="gen", code=code)) for i, (code, nm) in enumerate(FINAL_CLASSES)]
@@ -1780,7 +1786,7 @@ def _budget_narrative(u: Unit, f: Figures, prev: Figures, rng: random.Random) ->
         B.append(Para(segs, sec))
 
     total, ptotal = f.inc(), prev.inc()
-    why = _reason(f, prev)
+    why = _reason(f, prev, whole=total - ptotal)
     sec = "一、单位预算收支数据变动情况及原因"
     h(sec)
     yo = _yoy(total, ptotal, "grand_total")

@@ -69,6 +69,8 @@ def name_conflict(ctx: Context) -> Iterator[Issue]:
     seen: dict[str, tuple[str, Row]] = {}
     reported: set[str] = set()
     for t in _coded_tables(ctx):
+        if layout(t) == "items":
+            continue  # a 项目支出表 names its projects beside their function codes
         for r in ctx.rows(t):
             if not r.code or not r.name or r.code in reported:
                 continue

@@ -438,6 +438,9 @@ def three_public_values(ctx: Context, t: CanonicalTable) -> dict[str, float] | N
     groups = three_public_groups(ctx, t)
     if not groups:
         return None
+    years = [g for g, _ in groups if _YEAR_GROUP.match(g)]
+    if years:
+        return {k: v[0] for k, v in next(i for g, i in groups if g == max(years)).items()}  # this year's
     want = ("决算数", "final") if ctx.kind == "final" else None
     label, items = next(((g, i) for g, i in groups if want is None or g in want), groups[0])
     if want and label not in want and any(g in ("预算数", "决算数", "budget") for g, _ in groups):
@@ -499,7 +502,10 @@ def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValue
         last = ""
         for j in range(width):
             c = normalise_label(hr[j]) if j < len(hr) else ""
-            if re.search(r"预算|决算", c) and len(c) <= 6:
+            if (y := _YEAR_GROUP.match(c)) is not None:
+                last = f"{y.group(1)}年"  # 2023年预算数 | 2024年预算数: a year's items
+                groups[j] = last
+            elif re.search(r"预算|决算", c) and len(c) <= 6:
                 last = "预算数" if "预算" in c and "决算" not in c else "决算数"
                 groups[j] = last
             elif last and not groups[j]:
@@ -512,6 +518,8 @@ def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValue
             continue
         if all(re.fullmatch(r"\d{1,2}", c.strip()) for c in row if c.strip()):
             continue  # 栏次 row
+        label = next((normalise_label(c) for c in row if c.strip() and parse_amount(c) is None), "")
+        year = _YEAR_GROUP.match(label)  # a row per year (2023年预算数 | 2024年预算数 as row labels)
         for g in dict.fromkeys(groups):
             vals: ItemValues = {}
             for j, c in enumerate(row):
@@ -520,8 +528,11 @@ def _three_columns(ctx: Context, t: CanonicalTable) -> list[tuple[str, ItemValue
                     wan = (to_wan(v, t.source_currency) or 0.0) if v is not None else 0.0
                     vals[items[j]] = (wan, c.strip(), lines[i] if i < len(lines) else raw.line)
             if len(vals) >= 2:
-                out.append((g, vals))
+                out.append((f"{year.group(1)}年" if year and not g else g, vals))
     return out
+
+
+_YEAR_GROUP = re.compile(r"^(20\d{2})年度?(?:预算|决算|执行)?数?$")
 
 
 # --- 机关运行经费 ------------------------------------------------------------------------------------

@@ -44,8 +44,8 @@ def _separate_execution(form: Form) -> bool:
 def weights_sum(form: Form) -> list[dict[str, Any]]:
     """Σ分值 = 100 (a target form may leave 10 to 预算执行率, scored only at self-evaluation)."""
     leaves = [i for i in form.indicators if i.weight is not None]
-    if not leaves:
-        return []
+    if not leaves or form.unread_rows:
+        return []  # an indicator row that could not be read leaves the sum unknown
     total = sum(i.weight.value for i in leaves)
     parts = [f"各指标分值合计{fmt(total)}分"]
     assumed = None
@@ -57,7 +57,10 @@ def weights_sum(form: Form) -> list[dict[str, Any]]:
     allowed = {100.0, 90.0} if form.form == "target" else {100.0}
     if any(abs(total - a) <= 1e-6 for a in allowed):
         return []
-    return [finding("performance.weights_sum", "warning",
+    if form.plain:
+        # A text layer drops blank cells: a row's 分值 may be the figure no column could take.
+        parts.append("（文本层缺失空白单元格，分值可能未全部识别，请核对原表）")
+    return [finding("performance.weights_sum", "info" if form.plain else "warning",
                     f"{form.label}：{'，'.join(parts)}，合计{fmt(total)}分，不等于100分", form,
                     values=[round(total, 6)], assumed_execution_weight=assumed,
                     lines=[i.line for i in leaves[:1]] + [i.line for i in leaves[-1:]])]

@@ -96,6 +96,8 @@ class Form:
     facts: dict[str, Num] = field(default_factory=dict)
     fact_rows: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    unread_rows: list[int] = field(default_factory=list)  # indicator lines with figures no column took
+    plain: bool = False  # read from a plain text layer: a row whose blank cells were dropped may lose its 分值
 
     @property
     def label(self) -> str:
@@ -410,7 +412,10 @@ def read_indicators(form: Form, lines: list[Line], start: int = 0) -> int:
         if STOP_ROW.match(first):
             break
         if tuple(norm(c) for c in ln.filled) not in head and not HEAD_ROW.match(first):
+            before = len(form.indicators) + len(form.subtotals)
             _read_indicator_row(form, ln, pos, cur)
+            if len(form.indicators) + len(form.subtotals) == before and any(number(c) for c in ln.cells):
+                form.unread_rows.append(ln.line)  # (a text layer that dropped blank cells)
         k += 1
     return k
 
@@ -486,7 +491,7 @@ def read_grade(form: Form, lines: list[Line]) -> None:
 
 def read_project(seg: Segment, doc_currency: str) -> Form:
     """A project self-evaluation or target form read from its lines (undamaged layout)."""
-    form = Form(form=seg.form, kind=seg.kind, title=seg.title, line=seg.line)
+    form = Form(form=seg.form, kind=seg.kind, title=seg.title, line=seg.line, plain=seg.plain)
     read_head(form, seg.lines)
     if seg.form == "target":
         read_target_amounts(form, seg.lines, doc_currency)

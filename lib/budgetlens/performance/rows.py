@@ -49,6 +49,7 @@ class Segment:
     lines: list[Line] = field(default_factory=list)
     block_start: int = 0
     block_stop: int = 0
+    plain: bool = False  # read from a plain text layer: blank cells dropped, columns inferred
 
     @property
     def form(self) -> str:
@@ -161,7 +162,27 @@ def segments(doc: Document) -> list[Segment]:
                 seg.lines.append(Line(cells=[b.text.strip()], line=b.line))
             j += 1
         seg.block_stop = j
+        if not any(blocks[k].kind == "table" for k in range(i + 1, j)):
+            # A plain text layer (cells separated by spaces, blank cells dropped): each line's
+            # words are its cells; the readers align rows on the figures they can recognise.
+            seg.lines = [Line(cells=_words(ln.cells[0]), line=ln.line) if len(ln.cells) == 1 else ln
+                         for ln in seg.lines]
+            seg.plain = True
         out.append(seg)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """A plain line's cells: its words, a letter-spaced word (总 分) joined again."""
+    out: list[str] = []
+    spaced = False  # whether out[-1] is a run of single characters
+    for tok in text.split():
+        single = re.fullmatch(r"[\u4e00-\u9fff]", tok) is not None
+        if single and spaced:
+            out[-1] += tok
+        else:
+            out.append(tok)
+            spaced = single
     return out
 
 

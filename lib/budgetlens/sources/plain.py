@@ -841,7 +841,9 @@ def _summary_grid(header: list[str], rows: list[tuple[list[Segment], int]], page
         # Name the columns only when every row prints all of them: a row with fewer figures lost
         # blank cells, and which columns they were cannot be told.
         full = all(len(p[s].amounts) in (0, width[s]) for p, _ in placed if s in p)
-        values = named.get(s, [])[:width[s]] if full and len(named.get(s, [])) >= width[s] else []
+        # (As many names as figures: a header cell wrapped onto another line, 一般公共 / 预算, leaves the
+        # line with fewer names, and which one it lost cannot be told.)
+        values = named.get(s, []) if full and len(named.get(s, [])) == width[s] else []
         head += [names[s], *(values or ["合计"] + [f"col{k + 2}" for k in range(width[s] - 1)])]
     grid = [head]
     lines = [line]

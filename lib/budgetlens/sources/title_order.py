@@ -47,6 +47,11 @@ def _data(block: Block) -> bool:
     return block.kind == "text" and _is_data_line(block.text)
 
 
+def _is_period(block: Block) -> bool:
+    """A line naming only the period (2023年度), printed between a title and its table."""
+    return block.kind == "text" and re.fullmatch(r"[(（]?\s*20\d{2}\s*年度?\s*[)）]?", block.text.strip()) is not None
+
+
 def _is_context(block: Block) -> bool:
     """A table's label (表五), unit line (部门：…) or currency line (单位：万元)."""
     text = re.sub(r"\s+", "", block.text or "")
@@ -105,7 +110,10 @@ def _classify(blocks: list[Block], titles: list[tuple[int, int, str]]) -> list[_
         opener = next((j for j in range(start, at) if _is_label(blocks[j])
                        or (blocks[j].kind == "text" and CONTEXT_RE.search(blocks[j].text))), None)
         below_same_page = below_any = 0
-        for j in range(at + width, nxt):
+        own = at + width
+        while own < nxt and (_is_context(blocks[own]) or _is_period(blocks[own])):
+            own += 1  # the title's own label, unit and currency lines (收入决算表 / 公开02表 / 部门：…)
+        for j in range(own, nxt):
             if _is_label(blocks[j]):
                 break
             if _data(blocks[j]):
