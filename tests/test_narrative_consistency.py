@@ -66,3 +66,23 @@ def test_an_increase_larger_than_the_figure_leaves_a_negative_previous_year(tmp_
             "国有资本经营预算拨款支出预算0万元，与2023年预算持平。\n")
     found = _findings(tmp_path, body, "narrative.percent")
     assert len(found) == 1 and "负数" in found[0]["message"]
+
+
+@pytest.mark.parametrize("body,bad", [
+    ("十、政府性基金预算支出预算情况说明\n2024年政府性基金支出预算支出\n万元。与上年相比增加（减少）0万元。\n", True),
+    ("十、政府性基金预算支出预算情况说明\n2024年政府性基金支出预算支出0万元。与上年相比增加（减少）0万元。\n", False),
+    ("单位：万元\n", False),
+])
+def test_an_amount_left_out_of_a_sentence(tmp_path, body, bad):
+    assert bool(_findings(tmp_path, body, "narrative.missing_amount")) == bad
+
+
+def test_a_note_of_none_names_every_figure_its_table_prints(tmp_path):
+    text = ("某街道2024年部门预算\n一、收支预算总体情况\n2024年收入预算500.00万元，支出预算500.00万元。\n"
+            "2024年部门“三公”经费和机关运行经费预算表\n编制部门：某街道 单位：万元\n"
+            "“三公”经费预算数 机关运行经费预算\n合计 因公出国（境）费 公务用车购置及运行费 公务接待费\n47.91 0.00 45.00 2.91 443.18\n"
+            "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。\n")
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.none_but_table"]
+    assert len(found) == 1 and found[0]["evidence"]["values"] == [0.0, 47.91, 443.18], found

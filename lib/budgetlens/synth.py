@@ -471,7 +471,8 @@ FAULT_RULES = {
 # total disagrees with the summary table; a changed narrative figure breaks its percentage or a
 # restatement of it in the same sentence.
 KNOWN_KNOCK_ON = {
-    "narrative_direction": ("narrative.percent",),
+    # A flipped 增加/减少 also turns the stated reason against the change (narrative.reason_direction).
+    "narrative_direction": ("narrative.percent", "narrative.reason_direction"),
     "basic_vs_detail": ("cross.office_vs_public",),
     "total_sum": ("cross.summary_vs_detail",),
     "narrative_amount": ("narrative.percent", "narrative.restated"),

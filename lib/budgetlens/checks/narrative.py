@@ -401,6 +401,7 @@ def _yoy_percent(ctx: Context) -> Iterator[Issue]:
         expected = abs(delta) / prior * 100.0
         gap = min(abs(pct - lo), abs(pct - hi))
         sev = "info" if gap <= SLIP_POINTS else None
+        ev["values"] = [*ev["values"], round(prior, 6), round(expected, 2)]  # the previous year and the right rate
         yield Issue(f"{base}，推算上年数{fmt_number(prior)}万元，增减幅度应为{expected:.2f}%，而非{y.pct_num}%", ev, sev)
 
 
@@ -587,7 +588,10 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
             continue
         ctx_ = _mention_context(m.sentence, m.printed, m.key)
         word, between = ctx_ if ctx_ else ("", "")
-        if QUALIFIER_RE.search(between) or LIST_MARKER_RE.search(between) or re.search(r"[，,；;]", between) or (
+        qualified = QUALIFIER_RE.search(between)
+        if ctx.kind == "budget" and qualified and re.fullmatch(r"预算数?(?:为|是)?", between):
+            qualified = None  # a budget's "基本支出预算数为X" is its own figure
+        if qualified or LIST_MARKER_RE.search(between) or re.search(r"[，,；;]", between) or (
                 ctx.kind == "final" and "预算" in between and "决算" not in between):
             continue  # a budget/prior-year figure, or the first item of a list the subject introduces
         whole = _list_whole(m.sentence, m.printed)
@@ -978,13 +982,26 @@ def none_but_table(ctx: Context) -> Iterator[Issue]:
                 if key in ("three_public_total",) and not re.search(r"无[\"“]?三公|没有安排[^，。]{0,6}三公|三公[^，。]{0,8}(?:无|为空表)", text):
                     continue
                 claims.setdefault(key, (s.line, s.text))
+    for _key, (line, text) in list(claims.items()):
+        # "无“三公”经费和机关运行经费预算": one statement of none about each thing it names.
+        m = re.search(r"(?:无|没有)(.{2,30}?)(?:预算|支出|安排|[，,。；;]|$)", normalise_label(text))
+        for word, other in HEADING_KEYS:
+            if m and word in m.group(1) and other not in claims:
+                claims[other] = (line, text)
+    by_line: dict[int, list[tuple[str, str, tuple]]] = {}
     for key, (line, text) in claims.items():
         tv = _none_table_value(ctx, key)
-        if tv is None:
-            continue
-        v, where, tline = tv
-        yield Issue(f"说明称“{text.strip()[:40]}”，但{where}中列有{fmt_number(v)}万元",
-                    evidence(values=[0.0, v], lines=[line, tline], key=key, text=text[:160]))
+        if tv is not None:
+            by_line.setdefault(line, []).append((key, text, tv))
+    for line, found in by_line.items():
+        text = found[0][1]
+        per_table: dict[str, list[str]] = {}
+        for _k, _t, (v, where, _l) in found:
+            per_table.setdefault(where, []).append(f"{fmt_number(v)}万元")
+        listed = "，".join(f"{where}中列有{'、'.join(vs)}" for where, vs in per_table.items())
+        yield Issue(f"说明称“{text.strip()[:40]}”，但{listed}",
+                    evidence(values=[0.0, *(v for _k, _t, (v, _w, _l) in found)],
+                             lines=[line, *(tl for _k, _t, (_v, _w, tl) in found)], key=found[0][0], text=text[:160]))
 
 
 # --- parts of a whole ------------------------------------------------------------------------------
@@ -1396,3 +1413,20 @@ def _reason_issue(stmt: YoY, reason: str, s: Sentence) -> Issue:
     return Issue(f"说明中“{stmt.printed}”，原因却写“{reason}”，增减方向矛盾",
                  evidence(rows=[stmt.subject or ""], values=values, lines=[stmt.sentence.line, s.line],
                           text=s.text[:160]))
+
+
+# --- an amount left out ------------------------------------------------------------------------
+
+MISSING_AMOUNT_RE = re.compile(r"([\u4e00-\u9fff]{2,16}(?:支出|收入|经费|预算|资金|拨款))(?:预算)?(?:为|是|共)?[(（]?万元")
+
+
+@rule("narrative.missing_amount", "warning", "说明中的金额没有漏印（“…支出预算支出万元”）")
+def missing_amount(ctx: Context) -> Iterator[Issue]:
+    """A subject followed by 万元 with no figure between: the template's blank left unfilled."""
+    for s in ctx.result.narrative.sentences:
+        text = text_of(s)
+        for m in MISSING_AMOUNT_RE.finditer(text):
+            if re.search(r"单位[:：]?$|[(（]$", text[max(0, m.start() - 3):m.start()]) or "单位" in m.group(1):
+                continue  # a unit line (单位：万元), not an amount
+            said = re.sub(r"^(?:年度?|度)", "", m.group(0))
+            yield Issue(f"说明中“{said}”缺少金额", evidence(rows=[m.group(1)], lines=[s.line], text=s.text[:160]))

@@ -513,15 +513,14 @@ def _side(seg: Segment, layout_groups: int) -> str:
 
 
 def _function_class_exact(label: str) -> bool:
-    from ..facts import function_code_for_name
-
+    """Whether a label (its ordinal aside) is a whole function class name (…支出), not one cut short."""
     name = normalise_label(re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])", "", label))
-    code = function_code_for_name(name)
-    return code is not None and function_code_for_name(name[:-1]) == code and len(name) >= 4 and name.endswith("支出")
+    return name.endswith("支出") and _function_class(name) is not None
 
 
 def _function_class(label: str) -> str | None:
-    from ..facts import function_code_for_name
+    """The class a name stands for, a name cut by its cell's wrap included (facts.function_code_for_name)."""
+    from ..facts import function_code_for_name  # (sources are read before facts: imported when used)
 
     return function_code_for_name(label)
 
