@@ -446,3 +446,19 @@ def test_the_seeds_as_plain_text_layers_give_the_same_figures_and_projects(tmp_p
                 for p in j["projects"]]
 
     assert projects(plain) == projects(grid) and projects(grid)
+
+
+def test_header_cells_drawn_one_piece_a_line(tmp_path):
+    """pypdfium2's text of a ruled table: wrapped header cells one piece a line, a name's tail printed
+    with the row's figures. Only the total is placed where the columns cannot be told; the wrapped
+    name keeps its code and figures."""
+    text = ("某中心2024年单位预算\n收入总表\n单位名称：某中心 金额单位：万元\n科目编码 科目名称 合计\n上年结转\n结余\n一般公共\n"
+            "预算财政\n拨款收入\n政府性基金预算拨款收入 国有资本经营预算拨款收入 事业收入\n"
+            "合计 400.00 65.20 316.30 18.50\n208 社会保障和就业支出 400.00 65.20 316.30 18.50\n"
+            "20805 行政事业单位养老支出 279.36 279.36\n2080505 机关事业单位基本养老保\n险缴费支出 186.24 186.24\n"
+            "2080506 机关事业单位职业年金缴\n费支出 93.12 93.12\n20802 民政管理事务 120.64 65.20 36.94 18.50\n"
+            "2080201 行政运行 120.64 65.20 36.94 18.50\n")
+    got = extract(_write(tmp_path, text)).to_json()
+    assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
+    frame = extract(_write(tmp_path, text)).table("income").frame
+    assert set(frame[frame["code"] == "2080505"]["name"]) == {"机关事业单位基本养老保险缴费支出"}

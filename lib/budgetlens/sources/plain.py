@@ -359,7 +359,10 @@ def _value_headers(header: list[str], n: int, full_rows: list[list[float]] | Non
 
     for k in range(len(header) - 1, -1, -1):  # the line that names exactly the value columns
         m = mapped(_header_words(header[k]))
-        if len(m) == n and len(set(map(measure_for_header, m))) == n and not _continues_wrap(header, k):
+        others = [w for j, line in enumerate(header) if j != k for w in mapped(_header_words(line))]
+        if len(m) == n and len(set(map(measure_for_header, m))) == n and not _continues_wrap(header, k) \
+                and not ("total" in map(measure_for_header, others) and "total" not in map(measure_for_header, m)):
+            # (Not a line of parts while the total is named on another: 合计 上年结转 / 政府性基金… 单位资金.)
             return m
     measures = mapped([w for line in header for w in _header_words(line)])
     lines_used = sum(1 for line in header if mapped(_header_words(line)))
@@ -619,6 +622,13 @@ def _merge_wrapped_rows(rows: list[tuple[list[Segment], int]]) -> list[tuple[lis
             waiting.amounts = list(segs[0].amounts)
             if len(segs) > 1:
                 out.append((segs[1:], ln))
+            continue
+        if waiting is not None and not pending and len(segs) == 1 and segs[0].label and not segs[0].code \
+                and segs[0].amounts and len(segs[0].label) <= 10 and not _starts_item(segs[0].label) \
+                and not re.search(r"合计|总计|小计", segs[0].label):
+            # 2080505 机关事业单位基本养老保 / 险缴费支出 186.24 186.24: the name's tail with the figures.
+            waiting.label = _join(waiting.label, segs[0].label)
+            waiting.amounts = list(segs[0].amounts)
             continue
         if figures_only and not pending and out and out[-1][0] and not out[-1][0][-1].amounts \
                 and (out[-1][0][-1].label or out[-1][0][-1].code):
