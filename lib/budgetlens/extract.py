@@ -199,7 +199,7 @@ def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: l
     for key, (line, text) in nar.nones.items():
         if key not in facts.values:
             facts.set(key, FactValue(value=0.0, source="narrative", line=line, text=text[:120]))
-    for key, (value, line, text) in counts(doc).items():
+    for key, (value, line, text) in counts(nar.sentences).items():
         if key in COUNT_KEYS and key not in facts.values:
             facts.set(key, FactValue(value=value, source="narrative", line=line, text=text[:120]))
 

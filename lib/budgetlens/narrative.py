@@ -507,13 +507,13 @@ def _count_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {key: tuple(re.compile(p) for p in pats) for key, pats in _registry().get("counts", {}).items()}
 
 
-def counts(doc: Document) -> dict[str, tuple[int, int, str]]:
+def counts(sents: list[Sentence]) -> dict[str, tuple[int, int, str]]:
     """Staff and vehicle counts stated in the narrative: key → (value, line, text). Patterns are tried
     in the registry's order over the whole narrative (共有车辆63辆 beats an earlier 更新执法车辆5辆); a
     count right after a word of change (购置, 更新, 淘汰 …: registry ``count_blockers``) is not a stock."""
     out: dict[str, tuple[int, int, str]] = {}
     # Sentences, not lines: a count wraps as often as anything else (核定编制48 / 名).
-    lines = [(sent, sent.text.replace(" ", "").replace("\u3000", "")) for sent in sentences(doc)]
+    lines = [(sent, sent.text.replace(" ", "").replace("\u3000", "")) for sent in sents]
     blockers = re.compile("|".join(map(re.escape, _registry().get("count_blockers", []))) or r"(?!)")
     for key, pats in _count_patterns().items():
         for pat in pats:
