@@ -462,3 +462,66 @@ def test_header_cells_drawn_one_piece_a_line(tmp_path):
     assert not [f for f in got["findings"] if f["severity"] == "error"], got["findings"]
     frame = extract(_write(tmp_path, text)).table("income").frame
     assert set(frame[frame["code"] == "2080505"]["name"]) == {"机关事业单位基本养老保险缴费支出"}
+
+
+NATIONAL_FORM = (
+    '2023年度项目支出绩效自评表\n'
+    '项目名称\t办公楼维修改造项目\t\t\t\t\t\t\t\n'
+    '主管部门\t某县自然资源局\t\t\t实施单位\t某县自然资源局机关\t\t\t\n'
+    '项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\t\n'
+    '\t年度资金总额\t50.00\t50.00\t48.50\t10\t97.00%\t9.70\t\n'
+    '\t其中：当年财政拨款\t50.00\t50.00\t48.50\t—\t—\t—\t\n'
+    '\t上年结转资金\t\t\t\t—\t—\t—\t\n'
+    '\t其他资金\t\t\t\t—\t—\t—\t\n'
+    '年度总体目标\t预期目标\t\t\t实际完成情况\t\t\t\t\n'
+    '\t完成办公楼外墙及屋面维修改造，改善办公条件。\t\t\t按期完成办公楼外墙及屋面维修改造。\t\t\t\t\n'
+    '绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n'
+    '\t产出指标（50分）\t数量指标\t维修面积\t≥3000平方米\t3200平方米\t20\t20\t\n'
+    '\t\t质量指标\t工程验收合格率\t100%\t100%\t15\t15\t\n'
+    '\t\t时效指标\t完工时间\t2023年10月前\t2023年9月\t15\t15\t\n'
+    '\t效益指标（30分）\t社会效益指标\t办公条件改善程度\t明显改善\t明显改善\t30\t29\t部分功能区尚待完善\n'
+    '\t满意度指标（10分）\t服务对象满意度指标\t职工满意度\t≥90%\t95%\t10\t10\t\n'
+    '总分\t100\t98.70\t\t\t\t\t\t\n'
+)
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_the_national_self_evaluation_form_alone(tmp_path, plain):
+    """项目支出绩效自评表 in the national layout (年初预算数 全年预算数 全年执行数 分值 执行率 得分), as a
+    grid and as a plain text layer, published alone: its unit is the department the form names."""
+    text = _as_plain_text(NATIONAL_FORM) if plain else NATIONAL_FORM
+    got = extract(_write(tmp_path, text)).to_json()
+    assert (got["document"]["kind"], got["document"]["unit"], got["document"]["year"]) == ("performance", "某县自然资源局", 2023)
+    (p,) = got["projects"]
+    assert (p["name"], p["budget_initial"], p["budget"], p["executed"], p["execution_rate"], p["score"]) == \
+        ("办公楼维修改造项目", 50.0, 50.0, 48.5, 97.0, 98.7)
+    assert [(i["level3"], i["weight"], i["score"]) for i in p["indicators"]] == [
+        ("维修面积", 20, 20), ("工程验收合格率", 15, 15), ("完工时间", 15, 15), ("办公条件改善程度", 30, 29), ("职工满意度", 10, 10)]
+    assert not [f for f in got["findings"] if f["severity"] != "info"]
+
+
+UNIT_FORM = (
+    '2023年度部门整体支出绩效自评表\n'
+    '部门名称\t某县自然资源局\t\t\t\t\n'
+    '年度预算申请（万元）\t\t年初预算数\t全年预算数\t全年执行数\t执行率\n'
+    '\t年度资金总额\t1,200.00\t1,250.00\t1,230.00\t98.40%\n'
+    '\t按收入性质分：\t\t\t\t\n'
+    '\t其中：财政拨款\t1,150.00\t1,200.00\t1,180.00\t98.33%\n'
+    '\t其他资金\t50.00\t50.00\t50.00\t100.00%\n'
+    '绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n'
+    '\t产出指标\t数量指标\t完成确权登记宗数\t≥500宗\t520宗\n'
+    '总分\t95.50\t优\t\t\t\n'
+)
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_the_national_unit_self_evaluation_form(tmp_path, plain):
+    """部门整体支出绩效自评表 with a funds block like a project form's (年初预算数 全年预算数 全年执行数 执行率)
+    and 部门名称 printed without a colon."""
+    text = _as_plain_text(UNIT_FORM) if plain else UNIT_FORM
+    got = extract(_write(tmp_path, text)).to_json()
+    assert got["document"]["unit"] == "某县自然资源局"
+    assert {k: got["facts"].get(k) for k in ("budget_initial", "budget_adjusted", "budget_executed", "overall_score",
+                                             "overall_grade")} == {
+        "budget_initial": 1200.0, "budget_adjusted": 1250.0, "budget_executed": 1230.0, "overall_score": 95.5,
+        "overall_grade": "优"}

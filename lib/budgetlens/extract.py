@@ -141,6 +141,7 @@ def extract(paths: str | Path | list[str | Path]) -> Extraction:
 
 
 def extract_document(doc: Document) -> Extraction:
+    from .performance.rows import is_title as is_form_title
     from .sources.plain import is_plain, rebuild
     from .sources.title_order import restore_title_order
 
@@ -153,7 +154,8 @@ def extract_document(doc: Document) -> Extraction:
     standard = [t for t in tables if t.kind_name is not None]
     if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
-    forms = any(t.kind is not None and t.kind.layout == "performance" for t in rec.tables)
+    forms = any(t.kind is not None and t.kind.layout == "performance" for t in rec.tables) \
+        or any(is_form_title(b.text) for b in doc.text_blocks())  # (a plain text layer's forms are lines)
     if rec.kind == "performance" and not forms and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure")
     facts = facts_from_tables(tables, rec.kind)

@@ -306,7 +306,7 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
             part = m.group(1)
             break
     for b in doc.text_blocks()[:12]:
-        t = compact(b.text)
+        t = _LABEL_PREFIX.sub("", compact(b.text))
         t = re.sub(_CN_YEAR_RE.pattern + "度?", "", re.sub(r"20\d{2}年(?:度)?", "", t))
         t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:说明|报告|情况说明|材料|信息)?$", "", t)
         if not titled:
@@ -321,7 +321,8 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     if part or title:
         return part or title
     for b in doc.text_blocks()[:60]:
-        t = compact(b.text)
+        # (A label printed without its colon is not part of the name: 部门名称 某县自然资源局.)
+        t = _LABEL_PREFIX.sub("", compact(b.text))
         if _UNIT_SUFFIX.match(t) and not classify_title(t)[0]:
             return t
     # A narrative volume with no title: the organisation name it repeats most.
@@ -333,6 +334,8 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     return None
 
 
+# A unit label printed without its colon (部门名称 某县自然资源局): not part of the name.
+_LABEL_PREFIX = re.compile(r"^(?:部门|单位|主管部门|预算单位|填报单位|编制单位|编制部门)(?:名称)?(?:及代码)?(?=.{3})")
 _PART_RE = re.compile(r"^第[一二三四五]部分(.+?)(?:20\d{2}年度?)?(?:部门|单位)?(?:概况|决算表|预算表|预算公开表|决算情况说明|预算情况说明)$")
 _ORG_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}[省市区县州])?[\u4e00-\u9fff]{1,10}?(?:办公厅|人民法院|人民检察院|街道办事处|委员会|管理局))")
 

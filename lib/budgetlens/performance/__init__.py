@@ -114,5 +114,10 @@ def attach(result: Extraction) -> None:
     unit = next((f for f in forms if f.form == "unit"), None)
     if unit is not None:
         _set_facts(result.facts, unit_facts(unit))
+    if result.recognition.unit is None:
+        # Forms alone (a 绩效自评 publication): the unit is the department its forms name (主管部门).
+        named = [f.department for f in forms if f.department]
+        if named:
+            result.recognition.unit = max(set(named), key=named.count)
     kept = [f for f in result.findings if not str(f.get("rule", "")).startswith("performance.")]
     result.findings = kept + check(forms, result.document)

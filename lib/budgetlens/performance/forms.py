@@ -532,6 +532,15 @@ def read_unit(seg: Segment) -> Form:
                     if m and key not in form.facts:
                         form.facts[key] = Num(float(m.group(1).replace(",", "")), m.group(1), ln.line)
                         form.fact_rows[key] = label
+    read_head(form, head)
+    if not {"budget_initial", "budget_adjusted", "budget_executed"} & set(form.facts):
+        # The national layout: a funds block (年初预算数 全年预算数 全年执行数 执行率) as in a project form.
+        read_funds(form, seg.lines)
+        for key, amount in (("budget_initial", "budget_initial"), ("budget_adjusted", "budget"),
+                            ("budget_executed", "executed")):
+            if amount in form.amounts:
+                form.facts[key] = form.amounts[amount]
+                form.fact_rows[key] = "年度资金总额"
     read_indicators(form, seg.lines, 0)
     read_grade(form, seg.lines)
     return form

@@ -54,7 +54,7 @@ LEVEL1_WORDS = {"产出指标", "效益指标", "满意度指标", "产出", "�
 # Label cells of the form's head (项目名称 | X, 主管部门及代码 | 206-…).
 HEAD_LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"^项目名称")),
-    ("department", re.compile(r"^主管部门|^主管单位")),
+    ("department", re.compile(r"^主管部门|^主管单位|^部门名称|^单位名称")),
     ("implementing_unit", re.compile(r"^(?:实施单位|预算单位|项目单位|执行单位|责任单位)")),
 ]
 # First cells of the form's head rows (never an indicator row, even when a PDF repeats them).
