@@ -86,3 +86,16 @@ def test_a_note_of_none_names_every_figure_its_table_prints(tmp_path):
     p.write_text(text, encoding="utf-8")
     found = [f for f in extract(p).to_json()["findings"] if f["rule"] == "narrative.none_but_table"]
     assert len(found) == 1 and found[0]["evidence"]["values"] == [0.0, 47.91, 443.18], found
+
+
+@pytest.mark.parametrize("body,bad", [
+    ("1.科普活动10万元。2023年当年预算执行数5.57万元，2024年预算安排10万元，比2023年预算执行数增加79.53%。\n", False),
+    ("1.科普活动10万元。2023年当年预算执行数5.57万元，2024年预算安排10万元，比2022年预算执行数增加79.53%。\n", True),
+    ("1.红十字事业8.61万元。2023年当年预算执行数为7.11万元，2023年预算安排8.61万元，比2023年预算执行数增加21.10%。\n", True),
+    ("8.“城乡社区支出（类）城乡社区管理事务（款）行政运行（项）”2024年度预算1,687.92万元，2022年度预算1,676.41万元，主要用于运转。\n",
+     True),
+    ("8.“城乡社区支出（类）城乡社区管理事务（款）行政运行（项）”2024年度预算1,687.92万元，2023年度预算1,676.41万元，主要用于运转。\n",
+     False),
+])
+def test_an_item_s_years_are_the_budget_s_and_the_year_before(tmp_path, body, bad):
+    assert bool(_findings(tmp_path, body, "narrative.item_years")) == bad

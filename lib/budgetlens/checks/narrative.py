@@ -1430,3 +1430,41 @@ def missing_amount(ctx: Context) -> Iterator[Issue]:
                 continue  # a unit line (单位：万元), not an amount
             said = re.sub(r"^(?:年度?|度)", "", m.group(0))
             yield Issue(f"说明中“{said}”缺少金额", evidence(rows=[m.group(1)], lines=[s.line], text=s.text[:160]))
+
+
+# --- the years an item's explanation names ----------------------------------------------------------
+
+ITEM_EXEC_RE = re.compile(r"(20\d{2})年度?当年预算执行数")
+ITEM_PLAN_RE = re.compile(r"(20\d{2})年度?预算安排")
+ITEM_COMPARE_RE = re.compile(r"比(20\d{2})年度?预算执行数")
+ITEM_PAIR_RE = re.compile(r"(20\d{2})年度?预算" + _NUM + r"[，,](20\d{2})年度?预算" + _NUM)
+
+
+@rule("narrative.item_years", "warning", "逐项说明中的年度与本预算年度一致（本年安排为本年，对比上年执行数为上一年）")
+def item_years(ctx: Context) -> Iterator[Issue]:
+    """A budget's item explanation ("2025年当年预算执行数…，2026年预算安排…，比2025年预算执行数增加…")
+    dates its own figure the budget's year and the figure it compares with the year before; another
+    year is a slip copied from an earlier year's text."""
+    year = ctx.result.recognition.year if ctx.result.recognition else None
+    if not year or ctx.kind != "budget":
+        return
+    seen = 0
+    for s in ctx.result.narrative.sentences:
+        text = text_of(s)
+        said: list[str] = []
+        figures: list[float] = []
+        execs = [int(m.group(1)) for m in ITEM_EXEC_RE.finditer(text)]
+        plans = [m for m in ITEM_PLAN_RE.finditer(text)]
+        for m in ITEM_COMPARE_RE.finditer(text):
+            if int(m.group(1)) != year - 1 and (execs or plans):
+                said.append(m.group(0))
+        if execs and plans:
+            said += [m.group(0) for m in plans if int(m.group(1)) != year]
+        for m in ITEM_PAIR_RE.finditer(text):
+            if int(m.group(1)) == year and int(m.group(4)) < year - 1:
+                said.append(f"{m.group(4)}年度预算{m.group(5)}{m.group(6)}")
+                figures.append(_wan(m.group(5), m.group(6)))
+        if said and seen < 5:
+            seen += 1
+            yield Issue(f"{year}年预算的逐项说明写“{'”“'.join(said)}”，年度与本年（{year}年）或上年（{year - 1}年）不符",
+                        evidence(values=[year, *figures], lines=[s.line], text=s.text[:160]))
