@@ -311,12 +311,24 @@ def read_narrative(doc: Document, year: int | None = None) -> Narrative:
 _ACTUAL_RE = re.compile(r"(?<![\u4e00-\u9fff])?(?:支出)?决算(?:数)?(?:为|是)?" + NUM + r"\s*(亿元|万元|元)")
 
 
+def _actual_figure(text: str, between: str, start: int, stop: int) -> tuple[str, str] | None:
+    """(number, unit) of the 决算数 printed after a figure said to be the 预算 ("…支出全年预算为30.00万元，
+    支出决算为28.00万元"): a final's own figure. None when the figure is not a 预算 or no 决算数 of this
+    year follows before ``stop``."""
+    if "预算" not in between or "决算" in between:
+        return None
+    actual = _ACTUAL_RE.search(text, start, stop)
+    if actual is None or re.search(r"\d{4}年度?$|上年度?$|去年$", text[max(0, actual.start() - 6):actual.start()]):
+        return None
+    return actual.group(1), actual.group(2)
+
+
 def _read_sentence(s: Sentence, nar: Narrative) -> None:
     text = s.text.replace(" ", "")
     subjects = subjects_in(text, s.heading)
     amounts = [(m.start(), m.end(), m.group(1), m.group(2)) for m in AMOUNT_RE.finditer(text)]
     # Mentions: a subject followed by its amount before any other subject.
-    for i, (start, end, _word, key) in enumerate(subjects):
+    for i, (start, end, word, key) in enumerate(subjects):
         nxt = subjects[i + 1][0] if i + 1 < len(subjects) else len(text)
         if re.search(rf"(?:{CHANGE_WORDS})$", text[max(0, start - 3):start]):
             continue  # "增加人员经费1408.29万元" is a change, not the level
@@ -337,13 +349,9 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                     break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
                 if re.search(r"[≤≥<>＜＞]=?$|不超过$|不低于$|控制在$", between):
                     break  # "人员经费 ≤7万元": a target's threshold, not the figure
-                if "预算" in between and "决算" not in between:
-                    # "…支出全年预算为30.00万元，支出决算为28.00万元": a final's own figure is the 决算数.
-                    actual = _ACTUAL_RE.search(text, a_end, nxt)
-                    if actual and not re.search(r"\d{4}年度?$|上年度?$|去年$", text[max(0, actual.start() - 6):actual.start()]):
-                        num, unit = actual.group(1), actual.group(2)
+                num, unit = _actual_figure(text, between, a_end, nxt) or (num, unit)
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
-                k = _revenue_side(k, _word, text[:start])
+                k = _revenue_side(k, word, text[:start])
                 v = _to_wan(num, unit)
                 if k and v is not None:
                     nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text))
@@ -441,12 +449,9 @@ def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amou
     """The figure the change is measured from: the subject's amount in this sentence, else its last mention."""
     for a_start, a_end, num, unit in amounts:
         if subj[1] <= a_start < comp_at or (a_start == -1 and subj[1] == 0):
+            # "…支出预算为31.00万元，支出决算为28.72万元，…与上年相比减少3.18万元": the 决算数 is compared.
             between = text[subj[1]:a_start] if a_start >= 0 else ""
-            if "预算" in between and "决算" not in between:
-                # "…支出预算为31.00万元，支出决算为28.72万元，…与上年相比减少3.18万元": the 决算数 is compared.
-                actual = _ACTUAL_RE.search(text, a_end, comp_at)
-                if actual:
-                    num, unit = actual.group(1), actual.group(2)
+            num, unit = _actual_figure(text, between, a_end, comp_at) or (num, unit)
             return _to_wan(num, unit)
     return None
 
