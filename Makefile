@@ -8,7 +8,7 @@ PROCESSED ?= data/processed
 REPORTS ?= reports
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test bench lab install fonts clean lint
+.PHONY: report test bench lab install fonts clean lint corpus-cn
 
 ## install: the virtual environment with budgetlens and its dependencies
 install: $(STAMP)
@@ -43,6 +43,10 @@ test: install fonts
 ## bench: speed and accuracy benchmarks → reports/bench/latest.json
 bench: install fonts
 	$(PY) benchmarks/run.py
+
+## corpus-cn: every document of ../shared/corpus-cn against the hand-read figures and verified errors
+corpus-cn: install fonts
+	BUDGETLENS_CORPUS_CN=all $(VENV)/bin/pytest -q tests/test_corpus_cn.py
 
 ## lab: JupyterLab on the notebooks with the project's environment
 lab: install fonts

@@ -31,3 +31,13 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS
+
+
+CORPUS_CN = ROOT.parent / "shared" / "corpus-cn"
+
+
+@pytest.fixture(scope="session")
+def corpus_cn_dir() -> Path:
+    if not CORPUS_CN.is_dir():
+        pytest.skip(f"national corpus not found at {CORPUS_CN}")
+    return CORPUS_CN
