@@ -213,6 +213,30 @@ def report(processed: Path, reports: Path, unit_ids: tuple[str, ...], documents:
 
 
 @main.command()
+@click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
+              help="The processed folder (`budgetlens extract … --out`).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/dataset"), show_default=True,
+              help="Where the tables (Parquet + CSV) and datapackage.json go.")
+@click.option("--units", "aliases", type=click.Path(path_type=Path), default=None,
+              help="The units.csv alias table (default: found next to the sources).")
+@click.option("--force", is_flag=True, help="Write even when nothing changed.")
+def export(processed: Path, out: Path, aliases: Path | None, force: bool) -> None:
+    """The research dataset: documents, facts, prior_year, function_totals, findings, projects and
+    cells as Parquet and CSV, described by a Frictionless datapackage.json."""
+    from .export import export_dataset
+    from .units import ProcessedDataError
+
+    try:
+        result = export_dataset(processed, out, aliases_csv=aliases, force=force)
+    except (ProcessedDataError, ValueError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILURES)
+    rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
+    state = "wrote" if result.written else "up to date:"
+    click.echo(f"{state} {result.folder} ({rows} rows; {result.bytes / 1e6:.1f} MB)")
+
+
+@main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
@@ -253,6 +277,10 @@ def batch(inputs: tuple[Path, ...], jobs: int | None, processed: Path, reports: 
         total = f"{stage['total']} · " if stage.get("total") is not None else ""
         skipped = f" ({stage['skipped']})" if isinstance(stage.get("skipped"), str) else ""
         click.echo(f"{name:<10} {total}{', '.join(parts) or 'nothing to do'}{skipped}  [{stage['seconds']:.1f} s]")
+    if manifest.get("dataset"):
+        ds = manifest["dataset"]
+        click.echo(f"{'dataset':<10} {'written' if ds['written'] else 'up to date'}: {ds['folder']} "
+                   f"({', '.join(f'{k} {v:,}' for k, v in ds['rows'].items())} rows)  [{ds['seconds']:.1f} s]")
     for item in manifest["skipped"]:
         click.echo(f"skipped: {item['file']}: {item['reason']}", err=True)
     for f in manifest["failures"]:
