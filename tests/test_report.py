@@ -352,17 +352,6 @@ def test_index_lists_every_unit_with_figures_badge_and_links(built):
     assert "数字矛盾" in text
 
 
-def test_panel_lists_units_side_by_side(built):
-    _, reports, _ = built
-    panel = reports / "panel.html"
-    text = flat(page_text(panel))
-    for name in ("昌吉回族自治州中小企业发展局", "长治市中小企业服务中心", "长治市上党区中小企业服务中心"):
-        assert name in text
-    assert "72.54%" in text and "-36.78%" in text
-    soup = BeautifulSoup(panel.read_text(encoding="utf-8"), "html.parser")
-    assert len(soup.find_all("img")) >= 3
-
-
 def test_document_page(processed, tmp_path):
     page = report.run_document_notebook("000_2dcbd3ad2c52b1d0", processed, tmp_path)
     assert page == tmp_path / "documents" / "000_2dcbd3ad2c52b1d0.html"

@@ -42,6 +42,14 @@ DISTRIBUTIONS: list[tuple[str, str]] = [
     ("basic_share", "%"), ("personnel_share", "%"), ("fiscal_dependency", "%"), ("staff_control_rate", "%"),
     ("expenditure_total_change_pct", "%"), ("office_operation_per_staff", "万元/人"),
 ]
+#: The size budget of the pages (bytes): the panel is a fixed part (fixed-size charts, the script,
+#: the summaries, a provenance list of at most 200 files) plus one row of data per document; the
+#: index one table row per unit. 3,000 units × 2 years × budget and final (12,000 documents):
+#: panel ≤ 2.3 MB, index ≤ 2.4 MB.
+BUDGET_FIXED = 500_000
+BUDGET_PER_DOCUMENT = 150
+BUDGET_INDEX_FIXED = 100_000
+BUDGET_INDEX_PER_UNIT = 750
 QUALITY_LABELS = {"error": "数字矛盾", "warning": "可能问题", "ok": "未发现问题"}
 REGION_COLUMNS = ["province", "city", "district", "region", "group", "region_order"]
 
@@ -111,6 +119,16 @@ def panel_data(frame: pd.DataFrame) -> dict[str, Any]:
     return {"columns": [[k, h, f] for k, h, f in COLUMNS], "kinds": dict(KIND_LABELS),
             "quality": QUALITY_LABELS, "unread": "未能读出单位名称", "regions": region_list,
             "units": unit_list, "rows": rows}
+
+
+def panel_budget(documents: int) -> int:
+    """The most bytes ``panel.html`` may take for this many documents (:data:`BUDGET_FIXED`)."""
+    return BUDGET_FIXED + BUDGET_PER_DOCUMENT * documents
+
+
+def index_budget(units: int) -> int:
+    """The most bytes ``index.html`` may take for this many units."""
+    return BUDGET_INDEX_FIXED + BUDGET_INDEX_PER_UNIT * units
 
 
 def _text(v: Any) -> str:
