@@ -48,6 +48,8 @@ def test_the_registry_lists_every_province_level_division_and_the_corpora_cities
     ("深圳市南山区教育局", Region("广东省", "深圳市", "南山区")),
     ("重庆市石柱土家族自治县财政局", Region("重庆市", "重庆市", "石柱土家族自治县")),
     ("新疆财政厅", Region("新疆维吾尔自治区")),  # a province without its suffix
+    ("上海交通职业技术学院", Region("上海市", "上海市")),  # a municipality without 市
+    ("北京城市副中心工程建设管理办公室", Region("北京市", "北京市")),
     ("广州市", Region("广东省", "广州市")),
     ("长治上党区农业农村局", Region("山西省", "长治市", "上党区")),  # a city without 市 before a district
     ("烟台市蓬莱市财政局", Region("山东省", "烟台市", "蓬莱区")),  # 区/市/县 suffix forms inside a city

@@ -8,7 +8,8 @@ start (after a registry prefix such as ``中共``), taking at each step the long
 that matches, and goes down one level at a time: a province, then one of its cities, then one of
 that city's districts. Names match in full (``昌吉回族自治州``), in the normalised form the units
 use (``昌吉州``) and, for provinces and cities, without their 省/市/州 suffix (``新疆``, ``长治``;
-a city written so only when a district follows, so ``中山大学`` is no city). Districts match
+a city written so only when a district follows, so ``中山大学`` is no city; a municipality's short
+form is its province's: ``上海交通职业技术学院``). Districts match
 without their 区/县 suffix only inside their city. A name that matches two divisions that are not
 one inside the other (``城区``: 晋城 and 阳泉) gets only what they have in common (山西省), and a
 name with no division at its start is looked for where a full province or city name (with its
@@ -170,7 +171,7 @@ def _walk(text: str, pos: int, reg: _Registry, *, full_only: bool = False) -> Re
         if common is not None:
             return common
         assert node is not None
-        if current is None and node.level == CITY and all(s for _, s in found):
+        if current is None and node.level == CITY and node.name != node.province and all(s for _, s in found):
             # a city without its 市 only when one of its districts follows (长治上党区, not 中山大学)
             after, _ = _candidates(text, pos + length, node, reg)
             if not after:
