@@ -77,7 +77,7 @@ def measure(units: int, years: list[int], work: Path) -> dict:
     index_s = time.perf_counter() - t
     html = page.read_text(encoding="utf-8")
     charts = [len(m) for m in re.findall(r'src="(data:image/png;base64,[^"]+)"', html)]
-    data = re.search(r'<script type="application/json" id="panel-data">(.*?)</script>', html, re.S)
+    data = re.search(r'<script[^>]*id="panel-data"[^>]*>(.*?)</script>', html, re.S)
     tag = f"panel_{units}x{len(years)}"
     out = {
         f"{tag}_documents": documents,
