@@ -334,8 +334,13 @@ def _table_spans(lines: list[Line], tables: list[tuple[str, str, int, int]]) -> 
 
 def extraction_layout(result: Extraction) -> Layout:
     """The layout of an extraction's document, its recognised tables placed by their rows' lines."""
+    from .registry import table_kinds
+
+    known = {k.id for k in table_kinds()}
     spans = []
     for rt in (result.recognition.tables if result.recognition else []):
+        if rt.id not in known:
+            continue  # a grid no standard table was recognised in (a 目录 laid out as a table)
         raw = rt.raw
         figures = sum(1 for row in raw.rows for c in row if re.fullmatch(r"-?[\d,]+(?:\.\d+)?", c.strip() or "x"))
         if figures < 3 and not rt.context.empty_declared and len(raw.rows) > 1:
