@@ -71,7 +71,7 @@ def test_killed_batch_resumes_and_leaves_no_temporary_file(tmp_path):
 
     rerun = subprocess.run(_batch_cmd(raw, tmp_path), cwd=tmp_path, env=env, capture_output=True, text=True,
                            timeout=600)
-    assert rerun.returncode == 0, rerun.stderr[-1500:]
+    assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-2500:]
     m = json.loads((tmp_path / "reports" / "run_manifest.json").read_text(encoding="utf-8"))
     ran = {p["file"] for p in m["produced"] if p["status"] == "ran"}
     up_to_date = {p["file"] for p in m["produced"] if p["status"] == "up to date"}
@@ -90,7 +90,7 @@ def test_killed_batch_resumes_and_leaves_no_temporary_file(tmp_path):
     # Finished now: the manifest holds it all, a third run does nothing.
     third = subprocess.run(_batch_cmd(raw, tmp_path), cwd=tmp_path, env=env, capture_output=True, text=True,
                            timeout=600)
-    assert third.returncode == 0, third.stderr[-1500:]
+    assert third.returncode == 0, (third.stdout + third.stderr)[-2500:]
     m = json.loads((tmp_path / "reports" / "run_manifest.json").read_text(encoding="utf-8"))
     assert not [p for p in m["produced"] if p["status"] == "ran"]
     assert (tmp_path / "reports" / MARKERS).is_dir()
