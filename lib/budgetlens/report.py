@@ -418,6 +418,28 @@ def execution_section(unit: Unit, notes: prose.Notes) -> str:
     return "".join(parts)
 
 
+def checklist_section(doc: UnitDocument) -> str:
+    """The disclosure checklist (公开情况检查表) of a document, as written with it by the store:
+    every row 是/否 and the problems found, each with its page and quotation."""
+    from .store import read_checklist
+
+    data = read_checklist(doc.folder)
+    if data is None:
+        return f"<p>{html.escape(prose.source_file(doc))}：未生成公开情况检查表（请重新运行 budgetlens extract）。</p>"
+    rows = []
+    for item in data.get("items") or []:
+        ok = {True: "是", False: "否"}.get(item.get("ok"), "由检查人填写")
+        problems = item.get("problems") or []
+        body = ("<ol>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ol>") if problems \
+            else html.escape(item.get("note") or "")
+        rows.append(f'<tr class="{"bad" if item.get("ok") is False else ""}"><td>{html.escape(item.get("item", ""))}</td>'
+                    f"<td>{ok}</td><td>{body}</td></tr>")
+    failed = sum(1 for i in data.get("items") or [] if i.get("ok") is False)
+    return (f"<h3>{html.escape(prose.source_file(doc))}（{html.escape(doc.label)}）：{failed}项不符合要求</h3>"
+            f'<table class="data checklist"><thead><tr><th>检查内容</th><th>符合要求</th><th>问题</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
 def git_commit(start: Path | None = None) -> str | None:
     """The commit of the project's checkout, read from ``.git`` (no git command); None outside one."""
     here = (start or PROJECT_ROOT).resolve()
