@@ -100,3 +100,14 @@ def test_extract_together_reads_the_named_volumes_as_one(corpus_cn_dir):
     assert [f["path"] for f in doc["source"]["files"]] == paths
     assert doc["document"]["unit"] == "北京市信访办公室"
     assert doc["facts"]["grand_total"] == pytest.approx(9626.777589)
+
+
+def test_check_on_a_folder_reads_the_paired_volumes_as_one(corpus_cn_dir, tmp_path):
+    from budgetlens.cli import main
+
+    for stem in PAIRS[0]:
+        (tmp_path / f"{stem}.pdf").symlink_to(corpus_cn_dir / "beijing" / f"{stem}.pdf")
+    res = CliRunner().invoke(main, ["check", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    (entry,) = json.loads(res.output)
+    assert entry["path"] == " + ".join(str(tmp_path / f"{s}.pdf") for s in PAIRS[0])
