@@ -331,26 +331,14 @@ class BatchRun:
 
     def _pair_by_content(self, docs: dict[str, dict[str, Any]], fresh: set[str]) -> int:
         """Volumes of one publication found by content (see :mod:`budgetlens.publications`)."""
-        from ..publications import _same_unit
+        from ..publications import match_signatures
 
-        cands = [(k, e) for k, e in docs.items()
+        cands = {k: e["signature"] for k, e in docs.items()
                  if e.get("ok") and not e.get("members") and e.get("signature")
-                 and (e["signature"].get("narrative_only") or e["signature"].get("tables_only"))]
-        if not any(k in fresh for k, _ in cands):
+                 and (e["signature"].get("narrative_only") or e["signature"].get("tables_only"))}
+        if not any(k in fresh for k in cands):
             return 0
-        narrative = [(k, e) for k, e in cands if e["signature"]["narrative_only"]]
-        tables = [(k, e) for k, e in cands if e["signature"]["tables_only"]]
-        used: set[str] = set()
-        pairs = []
-        for nk, n in narrative:
-            for tk, tv in tables:
-                ns, ts = n["signature"], tv["signature"]
-                if tk in used or ns.get("year") != ts.get("year") or ns.get("kind") != ts.get("kind"):
-                    continue
-                if _same_unit(ns.get("unit"), ts.get("unit")):
-                    pairs.append((nk, tk))
-                    used |= {nk, tk}
-                    break
+        pairs = match_signatures(cands)
         pairs = [(nk, tk) for nk, tk in pairs if nk in fresh or tk in fresh]
         if not pairs:
             return 0
