@@ -164,27 +164,20 @@ def checklist(inputs: tuple[Path, ...], xlsx: Path | None, as_json: bool) -> Non
     from .checklist import build_checklist
     from .checklist.workbook import format_checklist, write_workbook
     from .inputs import group_publications
-    from .publications import merge_pairs
 
     try:
         files = expand_inputs(inputs)
     except SourceError as exc:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
-    failures = 0
-    results = []
-    for group in group_publications(files):
-        result, reason = _extract_one(group)
-        if result is None:
-            failures += 1
-            click.echo(_fail_line(" + ".join(str(p) for p in group), reason or "unknown error"), err=True)
-            continue
-        results.append(result)
-    if len(results) > 1:
-        results = merge_pairs(results)
+    results, failures = _extract_all(group_publications(files), pair=True)
     lists = [build_checklist(r) for r in results]
     if xlsx is not None and lists:
-        write_workbook(lists, xlsx)
+        try:
+            write_workbook(lists, xlsx)
+        except OSError as exc:
+            click.echo(_fail_line(xlsx, exc.strerror or str(exc)), err=True)
+            sys.exit(EXIT_FAILURES)
     if as_json:
         payload = [c.to_json() for c in lists]
         click.echo(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload,
