@@ -189,7 +189,7 @@ def layout(doc: Document, tables: list[tuple[str, str, int, int]] | None = None)
     if not out.lines:
         return out
     out.tables = _table_spans(out.lines, tables or [])
-    in_table = {ln.line for ln in out.lines if any(t.line <= ln.line <= t.end_line for t in out.tables)}  # noqa: F841
+    in_table = {ln.line for ln in out.lines if any(t.line <= ln.line <= t.end_line for t in out.tables)}
     toc_start, toc_end = _toc(out)
     opened: list[tuple[str, Line]] = []
     for i, ln in enumerate(out.lines):
