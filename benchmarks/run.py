@@ -38,6 +38,7 @@ def main() -> int:
         ("bench_validator", lambda m: m.run()),
         ("bench_batch", lambda m: m.run()),
         ("bench_panel", lambda m: m.run()),
+        ("bench_corpus_cn", lambda m: m.run()),
     ]
     for name, call in steps:
         try:

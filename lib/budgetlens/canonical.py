@@ -222,7 +222,8 @@ def _looks_like_row_numbers(cells: list[str]) -> bool:
 
 
 def _measure(col: Column) -> str:
-    """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``)."""
+    """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``), under
+    a 其中 ("of which") group the mark of a part already counted (``operating_expenditure@of``)."""
     m = measure_for_header(col.header)
     if m is None and col.group and not _THREE_ITEM_HEAD.search(normalise_label(col.header)):
         # (A 三公 item under 2023年预算数 is that item, not the group's total.)
@@ -233,6 +234,9 @@ def _measure(col: Column) -> str:
     group = "final" if re.fullmatch(r"(?:本年|全年)?决算数?", top) else "budget" if re.fullmatch(r"(?:年初|全年)?预算数?", top) else None
     if group is not None:
         return f"{m}@{group}"
+    if col.group and normalise_label(col.group.split("/")[-1]).rstrip(":") == "其中":
+        # 其中：事业单位经营支出 | 上缴上级支出 … beside 基本支出 | 项目支出: already counted in them, no addend
+        return f"{m}@of"
     return m
 
 

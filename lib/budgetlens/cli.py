@@ -37,6 +37,26 @@ def main() -> None:
     """Chinese government budget and final-account disclosures as clean, checked data."""
 
 
+def _extract_all(groups: list[list[Path]], *, pair: bool) -> tuple[list, list[tuple[str, str]]]:
+    """Each group extracted (a failure is one line on stderr and the others go on); with ``pair``,
+    the volumes of one publication found by content are then read as one document."""
+    failures: list[tuple[str, str]] = []
+    results = []
+    for group in groups:
+        result, reason = _extract_one(group)
+        if result is None:
+            name = " + ".join(str(p) for p in group)
+            failures.append((name, reason or "unknown error"))
+            click.echo(_fail_line(name, reason or "unknown error"), err=True)
+            continue
+        results.append(result)
+    if pair and len(results) > 1:
+        from .publications import merge_pairs
+
+        results = merge_pairs(results)
+    return results, failures
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (an array for several documents).")
@@ -53,20 +73,7 @@ def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
     groups = [files] if together else group_publications(files)
-    failures: list[tuple[str, str]] = []
-    results = []
-    for group in groups:
-        result, reason = _extract_one(group)
-        if result is None:
-            name = " + ".join(str(p) for p in group)
-            failures.append((name, reason or "unknown error"))
-            click.echo(_fail_line(name, reason or "unknown error"), err=True)
-            continue
-        results.append(result)
-    if not together and len(results) > 1:
-        from .publications import merge_pairs
-
-        results = merge_pairs(results)
+    results, failures = _extract_all(groups, pair=not together)
     if out is not None:
         for result in results:
             write_document(result, out)
@@ -124,15 +131,11 @@ def check(inputs: tuple[Path, ...], as_json: bool) -> None:
     except SourceError as exc:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
-    failures = 0
     payload = []
-    for group in group_publications(files):
-        result, reason = _extract_one(group)
-        name = " + ".join(str(p) for p in group)
-        if result is None:
-            failures += 1
-            click.echo(_fail_line(name, reason or "unknown error"), err=True)
-            continue
+    results, failed = _extract_all(group_publications(files), pair=True)
+    failures = len(failed)
+    for result in results:
+        name = " + ".join(s.path for s in result.sources)
         if as_json:
             payload.append({"path": name, "findings": result.findings})
             continue
@@ -148,6 +151,47 @@ def check(inputs: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(f"  [{f['severity']}] {f['rule']}: {f['message']}")
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    if failures:
+        sys.exit(EXIT_FAILURES)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), help="Write the inspectors' workbook here (.xlsx).")
+@click.option("--json", "as_json", is_flag=True, help="Print the checklist as JSON (an array for several documents).")
+def checklist(inputs: tuple[Path, ...], xlsx: Path | None, as_json: bool) -> None:
+    """The official disclosure checklist (公开情况检查表): every row 是/否, with the problems found."""
+    from .checklist import build_checklist
+    from .checklist.workbook import format_checklist, write_workbook
+    from .inputs import group_publications
+    from .publications import merge_pairs
+
+    try:
+        files = expand_inputs(inputs)
+    except SourceError as exc:
+        click.echo(_fail_line(exc.path, exc.reason), err=True)
+        sys.exit(EXIT_FAILURES)
+    failures = 0
+    results = []
+    for group in group_publications(files):
+        result, reason = _extract_one(group)
+        if result is None:
+            failures += 1
+            click.echo(_fail_line(" + ".join(str(p) for p in group), reason or "unknown error"), err=True)
+            continue
+        results.append(result)
+    if len(results) > 1:
+        results = merge_pairs(results)
+    lists = [build_checklist(r) for r in results]
+    if xlsx is not None and lists:
+        write_workbook(lists, xlsx)
+    if as_json:
+        payload = [c.to_json() for c in lists]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload,
+                              ensure_ascii=False, indent=2))
+    elif xlsx is None or len(lists) <= 3:
+        for c in lists:
+            click.echo(format_checklist(c))
     if failures:
         sys.exit(EXIT_FAILURES)
 

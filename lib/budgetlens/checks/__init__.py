@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import codes, completeness, cross_table, narrative, within_table  # noqa: F401  (register rules)
+from . import codes, completeness, cross_table, narrative, text, within_table  # noqa: F401  (register rules)
 from .base import RULES, SEVERITIES, Context, Finding, Issue, Rule, rule
 from .doubt import MISREAD_RULE, apply_doubt
 

@@ -191,11 +191,11 @@ def top_level(ctx: Context, rows: list[Row]) -> list[Row]:
     coded = [r for r in rows if r.code]
     if coded:
         codes = {r.code for r in coded}
-        for n in (3, 5, 7):
-            tops = [r for r in coded if len(r.code) == n and (n == 3 or r.code[: n - 2] not in codes)]
-            if tops:
-                return tops
-        return []
+        tops = [r for r in coded if len(r.code) == 3]
+        if tops:
+            return tops
+        # No 类 printed: every row no printed 款 covers (项 rows beside a 款 listed alone: 2121401 … 21298).
+        return [r for r in coded if len(r.code) in (5, 7) and (len(r.code) == 5 or r.code[:5] not in codes)]
     return [r for r in rows if economic_class_of(r.name)]
 
 

@@ -41,6 +41,7 @@ from playa.miner import LTChar, LTContainer, LTCurve, LTLine, LTRect
 from ..document import DASHES as _DASH
 from ..document import PAGE_NUMBER_RE as _PAGE_NUMBER
 from ..document import Block, Document, RawTable, SourceError
+from ..registry import classify_title
 
 log = logging.getLogger(__name__)
 
@@ -397,7 +398,9 @@ def _furniture(pages: list[_Page]) -> set[tuple[int, int]]:
         share = len({pn for pn, _ in where}) / len(pages)
         # a form's title repeated where each form starts is not a running header
         if len(where) >= 3 and share >= (0.6 if text.endswith("表") else 1 / 3):
-            drop.update(where)
+            # a table's title printed atop every page of it (项目支出绩效目标表（含转移支付项目）) still
+            # titles the table once: its first occurrence stays
+            drop.update(where[1:] if classify_title(text)[0] is not None else where)
     return drop
 
 
