@@ -61,13 +61,13 @@ def test_a_crashing_reader_is_pinned_on_its_file(monkeypatch):
 
 def test_start_up_imports_only_what_the_command_needs(tmp_path):
     heavy = ["camelot", "matplotlib", "matplotlib.pyplot", "pandas", "papermill", "nbconvert", "cv2", "playa"]
-    code = ("import sys, budgetlens.cli; print(','.join(m for m in %r if m in sys.modules))" % heavy)
+    code = (f"import sys, budgetlens.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout + proc.stderr
 
     # Reading a text report needs neither the PDF readers nor any plotting.
-    code = ("import sys; from budgetlens.extract import extract; extract(%r); "
-            "print(','.join(m for m in %r if m in sys.modules))" % (str(SEEDS[0]), heavy))
+    code = (f"import sys; from budgetlens.extract import extract; extract({str(SEEDS[0])!r}); "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.strip().split(",")) <= {"pandas"}
