@@ -503,14 +503,35 @@ def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool
     return n in {"项目", "科目名称", "项目名称"} or any(n == normalise_label(c.header) for c in cols if c.header)
 
 
+def _first_label_run(block: list[Column]) -> set[int]:
+    """The label columns of a block's first classification: its code columns and the name after them.
+    A later run of code columns (a parallel classification's) starts a mapping, not the row's label."""
+    out: set[int] = set()
+    seen_name = False
+    for col in block:
+        if col.role == "value":
+            break
+        if col.role in {"code_part", "code"} and seen_name:
+            break
+        if col.role == "name":
+            seen_name = True
+        out.add(col.index)
+    return out
+
+
 def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, str, dict[str, float]]:
     code_parts: list[str] = []
     code: str | None = None
     name_cells: list[str] = []
     values: dict[str, float] = {}
+    # A second classification printed beside the first (部门预算支出经济分类 301 01 | 政府预算支出经济分类
+    # 501 01): the row is the first one's; the second's codes and names only map it.
+    first_label_run = _first_label_run(block)
     for col in block:
         cell = row[col.index] if col.index < len(row) else ""
         cell = cell.strip()
+        if col.role in {"code_part", "code", "name"} and col.index not in first_label_run:
+            continue
         if col.role == "code_part":
             if cell and re.fullmatch(r"\d{1,3}", re.sub(r"\s+", "", cell)):
                 code_parts.append(re.sub(r"\s+", "", cell))

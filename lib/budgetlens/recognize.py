@@ -3,7 +3,8 @@
 Tables are identified by the title printed above them (matched against the registry's
 aliases), never by their number; the label (公开01表, 表一, 预算公开表1) and the unit line
 (部门名称：…  金额单位：万元) are read from the same context. A table with no context of its
-own directly after another table is that table's continuation across a page break.
+own directly after another table is that table's continuation across a page break, and so is one
+that reprints the previous table's heading (same title, label and unit) without a total row of its own.
 """
 
 from __future__ import annotations
@@ -174,6 +175,10 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
             if _compatible(prev.raw, block.table):
                 _join_continuation(prev.raw, block.table)
                 continue
+        ctx = _read_context(between)
+        if result and _repeats_heading(result[-1], ctx, block.table):
+            _join_continuation(result[-1].raw, block.table)
+            continue
         # Lines right after the previous table that say it is empty belong to it.
         if result:
             trailer = []
@@ -186,7 +191,6 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 if NO_DATA_RE.search(compact(b.text)):
                     prev.context.empty_declared = True
                 prev.context.notes.append(b.text)
-        ctx = _read_context(between)
         kind = classify_title(ctx.title)[0] if ctx.title else None
         result.append(RecognizedTable(kind=kind, raw=block.table, context=ctx, index=len(result) + 1))
     for t in result:
@@ -200,6 +204,19 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 result[-1].context.empty_declared = True
             result[-1].context.notes.append(b.text)
     return result
+
+
+def _repeats_heading(prev: RecognizedTable, ctx: TableContext, table: RawTable) -> bool:
+    """A continuation page that reprints the heading (公开表3 / 支出总体情况表 / 部门（单位）：… again):
+    same title, label and unit as the table before it, as many columns, and its first figures are
+    not a 合计 row (a second table of the same title opens with its own total)."""
+    p = prev.context
+    if not (ctx.title and p.title and compact(ctx.title) == compact(p.title) and ctx.label and ctx.label == p.label):
+        return False
+    if ctx.unit_name != p.unit_name or abs(prev.raw.width - table.width) > 1 or not prev.raw.rows:
+        return False
+    first = next((r for r in table.rows if not _is_header_like(r)), None)
+    return first is not None and not any(re.search(r"合\s*计|总\s*计", c) for c in first if c)
 
 
 def _compatible(a: RawTable, b: RawTable) -> bool:
