@@ -39,8 +39,16 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s{2,}", " ", s)
 
 
+# An ordinal whose punctuation the text layer moved behind the name ("(一)社会保障和就业支出" read as
+# "一社会保障和就业支出)(", "一、本年收入" as "一本年收入、"): the numeral leads, the brackets trail.
+DISPLACED_ORDINAL_RE = re.compile(r"^[一二三四五六七八九十]+?(?P<body>[\u4e00-\u9fff].*?)(?:[、．.]|[)）][(（]|[(（][)）])$")
+
+
 def strip_ordinal(name: str) -> str:
     """``一、一般公共服务支出`` → ``一般公共服务支出``; ``其中：一般财力`` → ``一般财力``."""
+    m = DISPLACED_ORDINAL_RE.match(name)
+    if m:
+        name = m.group("body")
     prev = None
     while prev != name:
         prev = name

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..facts import function_totals
-from ..registry import doubt_rules
+from ..registry import classification, doubt_rules, normalise_label
 from .base import RULES, Context, Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,6 +157,36 @@ def other_columns_figure(ctx: Context, table_id: str, group: list[Finding], para
     return hits[0] if len(hits) >= int(params.get("min", 2)) else None
 
 
+@lru_cache(maxsize=1)
+def _class_names() -> dict[str, tuple[str, ...]]:
+    """类 code → its names (current and older) from ``classification.yaml``."""
+    data = classification()
+    out: dict[str, list[str]] = {}
+    for key in ("function_classes", "economic_classes"):
+        for code, name in (data.get(key) or {}).items():
+            out.setdefault(str(code), []).append(normalise_label(name))
+    for code, names in (data.get("function_class_aliases") or {}).items():
+        out.setdefault(str(code), []).extend(normalise_label(n) for n in names)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def names_off_codes(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
+    """A 类 code printed beside a name that is not its class's (301 基本工资, 303 生活补助): names and
+    codes were read out of step, so the sums over the rows prove nothing."""
+    t = ctx.table(table_id)
+    if t is None or not group:
+        return None
+    known = _class_names()
+    for r in ctx.rows(t):
+        names = known.get(r.code or "")
+        name = normalise_label(r.name)
+        if not names or len(r.code or "") != 3 or len(name) < 2:
+            continue
+        if not any(name.startswith(n[:2]) or n.startswith(name[:2]) for n in names):
+            return f"{r.code}{r.name}"
+    return None
+
+
 def many_failures(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
     """One identity failing in many places of one table (more than ``min`` - 1 times)."""
     counts: dict[str, int] = {}
@@ -174,6 +204,7 @@ TESTS: dict[str, Callable[[Context, str, list[Finding], dict], str | None]] = {
     "gap_is_missing_class": gap_is_missing_class,
     "gap_is_year": gap_is_year,
     "other_columns_figure": other_columns_figure,
+    "names_off_codes": names_off_codes,
     "many_failures": many_failures,
 }
 
