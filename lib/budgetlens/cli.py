@@ -21,14 +21,9 @@ def _fail_line(path: str, reason: str) -> str:
 
 def _extract_one(paths: list[Path]):
     """Extract one document; returns (result, None) or (None, one-line reason)."""
-    from .extract import extract
+    from .parallel import extract_one
 
-    try:
-        return extract([str(p) for p in paths]), None
-    except SourceError as exc:
-        return None, exc.reason
-    except Exception as exc:  # noqa: BLE001 - a batch goes on; the user gets one line, not a traceback
-        return None, f"internal error while reading ({type(exc).__name__}: {exc})"
+    return extract_one(paths)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,13 +32,15 @@ def main() -> None:
     """Chinese government budget and final-account disclosures as clean, checked data."""
 
 
-def _extract_all(groups: list[list[Path]], *, pair: bool) -> tuple[list, list[tuple[str, str]]]:
-    """Each group extracted (a failure is one line on stderr and the others go on); with ``pair``,
-    the volumes of one publication found by content are then read as one document."""
+def _extract_all(groups: list[list[Path]], *, pair: bool, jobs: int | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """Each group extracted, on ``jobs`` processes (default all cores), results in input order (a
+    failure is one line on stderr and the others go on); with ``pair``, the volumes of one
+    publication found by content are then read as one document."""
+    from .parallel import extract_many
+
     failures: list[tuple[str, str]] = []
     results = []
-    for group in groups:
-        result, reason = _extract_one(group)
+    for group, result, reason in extract_many(groups, jobs):
         if result is None:
             name = " + ".join(str(p) for p in group)
             failures.append((name, reason or "unknown error"))
@@ -62,7 +59,9 @@ def _extract_all(groups: list[list[Path]], *, pair: bool) -> tuple[list, list[tu
 @click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (an array for several documents).")
 @click.option("--out", type=click.Path(path_type=Path), help="Write document.json + tables.parquet per document and a catalogue here.")
 @click.option("--together", is_flag=True, help="The files are one publication (narrative volume + tables volume).")
-def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes reading documents at once (default: all cores).")
+def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool, jobs: int | None) -> None:
     """Extract reports (text extractions or PDFs; files or folders)."""
     from .inputs import group_publications
     from .store import write_catalog, write_document
@@ -73,7 +72,7 @@ def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
     groups = [files] if together else group_publications(files)
-    results, failures = _extract_all(groups, pair=not together)
+    results, failures = _extract_all(groups, pair=not together, jobs=jobs)
     if out is not None:
         for result in results:
             write_document(result, out)
