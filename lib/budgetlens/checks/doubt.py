@@ -82,10 +82,11 @@ def narrative_classes_add_up(ctx: Context, table_id: str, group: list[Finding], 
 
 
 def gap_is_missing_class(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
-    """A sum misses by exactly a class that another table lists and this one does not: its rows were
-    lost (a page break), the document is not short of them."""
+    """A sum misses by exactly a class that another table lists and this one does not, or the total
+    fails while several such classes are absent (``many``, default 2): the rows were lost (a page
+    break, a wrapped layout), the document is not short of them."""
     t = ctx.table(table_id)
-    if t is None or len(group) < 2:
+    if t is None:
         return None
     own = {r.code for r in ctx.rows(t) if r.code}
     heads = {c[0] for c in own if len(c) == 3}
@@ -98,6 +99,11 @@ def gap_is_missing_class(ctx: Context, table_id: str, group: list[Finding], para
                 name, vals = missing.setdefault(r.code, (r.name, set()))
                 vals.update(round(v, 2) for v in r.values.values())
     if not missing:
+        return None
+    if len(missing) >= int(params.get("many", 2)) and any(f.rule == "table.total_sum" for f in group):
+        # Several classes other tables list are absent here and the total does not close: rows were lost.
+        return "、".join(f"{code}{name}" for code, (name, _) in sorted(missing.items()))
+    if len(group) < 2:
         return None
     for f in group:
         gap = _gap(f)
