@@ -39,8 +39,16 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s{2,}", " ", s)
 
 
+# An ordinal whose punctuation the text layer moved behind the name ("(一)社会保障和就业支出" read as
+# "一社会保障和就业支出)(", "一、本年收入" as "一本年收入、"): the numeral leads, the brackets trail.
+DISPLACED_ORDINAL_RE = re.compile(r"^[一二三四五六七八九十]+?(?P<body>[\u4e00-\u9fff].*?)(?:[、．.]|[)）][(（]|[(（][)）])$")
+
+
 def strip_ordinal(name: str) -> str:
     """``一、一般公共服务支出`` → ``一般公共服务支出``; ``其中：一般财力`` → ``一般财力``."""
+    m = DISPLACED_ORDINAL_RE.match(name)
+    if m:
+        name = m.group("body")
     prev = None
     while prev != name:
         prev = name
@@ -228,6 +236,11 @@ def _measure(col: Column) -> str:
     if m is None and col.group and not _THREE_ITEM_HEAD.search(normalise_label(col.header)):
         # (A 三公 item under 2023年预算数 is that item, not the group's total.)
         m = measure_for_header(col.group.split("/")[-1])
+    if m == "total" and normalise_label(col.header) == "小计" and col.group:
+        # 基本支出 over 小计 | 人员支出 | 日常公用支出: the 小计 is the group's figure, not the row's total.
+        gm = measure_for_header(col.group.split("/")[-1])
+        if gm is not None and gm not in ("total", "budget", "final"):
+            m = gm
     if m is None:
         m = normalise_label(col.header or col.group) or f"col{col.index}"
     top = normalise_label(col.group.split("/")[0]) if col.group else ""

@@ -343,7 +343,7 @@ def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozens
 THREE_PUBLIC_ITEMS = {
     "abroad": re.compile(r"因公出国"),
     "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|^小计$"),
-    "vehicle_purchase": re.compile(r"公务用车购置费?$|车辆购置|^购置费$"),
+    "vehicle_purchase": re.compile(r"公务用车购置经?费?$|车辆购置|^购置经?费$"),
     "vehicle_operation": re.compile(r"公务用车运行(?:维护)?费?$|^运行(?:维护)?费$"),
     "reception": re.compile(r"公务接待"),
     "total": re.compile(r"^(?:合计|总计|\"?三公\"?经费(?:支出)?(?:合计|小计)?|小计合计)$"),

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..facts import function_totals
-from ..registry import doubt_rules
+from ..registry import classification, doubt_rules, normalise_label
 from .base import RULES, Context, Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,10 +82,11 @@ def narrative_classes_add_up(ctx: Context, table_id: str, group: list[Finding], 
 
 
 def gap_is_missing_class(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
-    """A sum misses by exactly a class that another table lists and this one does not: its rows were
-    lost (a page break), the document is not short of them."""
+    """A sum misses by exactly a class that another table lists and this one does not, or the total
+    fails while several such classes are absent (``many``, default 2): the rows were lost (a page
+    break, a wrapped layout), the document is not short of them."""
     t = ctx.table(table_id)
-    if t is None or len(group) < 2:
+    if t is None:
         return None
     own = {r.code for r in ctx.rows(t) if r.code}
     heads = {c[0] for c in own if len(c) == 3}
@@ -98,6 +99,11 @@ def gap_is_missing_class(ctx: Context, table_id: str, group: list[Finding], para
                 name, vals = missing.setdefault(r.code, (r.name, set()))
                 vals.update(round(v, 2) for v in r.values.values())
     if not missing:
+        return None
+    if len(missing) >= int(params.get("many", 2)) and any(f.rule == "table.total_sum" for f in group):
+        # Several classes other tables list are absent here and the total does not close: rows were lost.
+        return "、".join(f"{code}{name}" for code, (name, _) in sorted(missing.items()))
+    if len(group) < 2:
         return None
     for f in group:
         gap = _gap(f)
@@ -157,6 +163,36 @@ def other_columns_figure(ctx: Context, table_id: str, group: list[Finding], para
     return hits[0] if len(hits) >= int(params.get("min", 2)) else None
 
 
+@lru_cache(maxsize=1)
+def _class_names() -> dict[str, tuple[str, ...]]:
+    """类 code → its names (current and older) from ``classification.yaml``."""
+    data = classification()
+    out: dict[str, list[str]] = {}
+    for key in ("function_classes", "economic_classes"):
+        for code, name in (data.get(key) or {}).items():
+            out.setdefault(str(code), []).append(normalise_label(name))
+    for code, names in (data.get("function_class_aliases") or {}).items():
+        out.setdefault(str(code), []).extend(normalise_label(n) for n in names)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def names_off_codes(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
+    """A 类 code printed beside a name that is not its class's (301 基本工资, 303 生活补助): names and
+    codes were read out of step, so the sums over the rows prove nothing."""
+    t = ctx.table(table_id)
+    if t is None or not group:
+        return None
+    known = _class_names()
+    for r in ctx.rows(t):
+        names = known.get(r.code or "")
+        name = normalise_label(r.name)
+        if not names or len(r.code or "") != 3 or len(name) < 2:
+            continue
+        if not any(name.startswith(n[:2]) or n.startswith(name[:2]) for n in names):
+            return f"{r.code}{r.name}"
+    return None
+
+
 def many_failures(ctx: Context, table_id: str, group: list[Finding], params: dict) -> str | None:
     """One identity failing in many places of one table (more than ``min`` - 1 times)."""
     counts: dict[str, int] = {}
@@ -174,6 +210,7 @@ TESTS: dict[str, Callable[[Context, str, list[Finding], dict], str | None]] = {
     "gap_is_missing_class": gap_is_missing_class,
     "gap_is_year": gap_is_year,
     "other_columns_figure": other_columns_figure,
+    "names_off_codes": names_off_codes,
     "many_failures": many_failures,
 }
 

@@ -121,6 +121,12 @@ def measure_parent() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def classification() -> dict:
+    """The classification registry (``classification.yaml``): 类 names by code, personnel classes."""
+    return _load("classification.yaml")
+
+
+@lru_cache(maxsize=1)
 def doubt_rules() -> dict:
     """The misread patterns (``doubt.yaml``): which failing identities put a table's reading in doubt."""
     return _load("doubt.yaml")
