@@ -60,7 +60,7 @@ bench: install fonts
 
 ## corpus-cn: every document of ../shared/corpus-cn against the hand-read figures and verified errors
 corpus-cn: install fonts
-	BUDGETLENS_CORPUS_CN=all $(VENV)/bin/pytest -q tests/test_corpus_cn.py
+	BUDGETLENS_CORPUS_CN=all $(VENV)/bin/pytest -q tests/test_corpus_cn.py tests/test_checklist.py
 
 ## lab: JupyterLab on the notebooks with the project's environment
 lab: install fonts

@@ -21,14 +21,9 @@ def _fail_line(path: str, reason: str) -> str:
 
 def _extract_one(paths: list[Path]):
     """Extract one document; returns (result, None) or (None, one-line reason)."""
-    from .extract import extract
+    from .parallel import extract_one
 
-    try:
-        return extract([str(p) for p in paths]), None
-    except SourceError as exc:
-        return None, exc.reason
-    except Exception as exc:  # noqa: BLE001 - a batch goes on; the user gets one line, not a traceback
-        return None, f"internal error while reading ({type(exc).__name__}: {exc})"
+    return extract_one(paths)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,12 +32,36 @@ def main() -> None:
     """Chinese government budget and final-account disclosures as clean, checked data."""
 
 
+def _extract_all(groups: list[list[Path]], *, pair: bool, jobs: int | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """Each group extracted, on ``jobs`` processes (default all cores), results in input order (a
+    failure is one line on stderr and the others go on); with ``pair``, the volumes of one
+    publication found by content are then read as one document."""
+    from .parallel import extract_many
+
+    failures: list[tuple[str, str]] = []
+    results = []
+    for group, result, reason in extract_many(groups, jobs):
+        if result is None:
+            name = " + ".join(str(p) for p in group)
+            failures.append((name, reason or "unknown error"))
+            click.echo(_fail_line(name, reason or "unknown error"), err=True)
+            continue
+        results.append(result)
+    if pair and len(results) > 1:
+        from .publications import merge_pairs
+
+        results = merge_pairs(results)
+    return results, failures
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (an array for several documents).")
 @click.option("--out", type=click.Path(path_type=Path), help="Write document.json + tables.parquet per document and a catalogue here.")
 @click.option("--together", is_flag=True, help="The files are one publication (narrative volume + tables volume).")
-def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes reading documents at once (default: all cores).")
+def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool, jobs: int | None) -> None:
     """Extract reports (text extractions or PDFs; files or folders)."""
     from .inputs import group_publications
     from .store import write_catalog, write_document
@@ -53,20 +72,7 @@ def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
     groups = [files] if together else group_publications(files)
-    failures: list[tuple[str, str]] = []
-    results = []
-    for group in groups:
-        result, reason = _extract_one(group)
-        if result is None:
-            name = " + ".join(str(p) for p in group)
-            failures.append((name, reason or "unknown error"))
-            click.echo(_fail_line(name, reason or "unknown error"), err=True)
-            continue
-        results.append(result)
-    if not together and len(results) > 1:
-        from .publications import merge_pairs
-
-        results = merge_pairs(results)
+    results, failures = _extract_all(groups, pair=not together, jobs=jobs)
     if out is not None:
         for result in results:
             write_document(result, out)
@@ -124,15 +130,11 @@ def check(inputs: tuple[Path, ...], as_json: bool) -> None:
     except SourceError as exc:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
-    failures = 0
     payload = []
-    for group in group_publications(files):
-        result, reason = _extract_one(group)
-        name = " + ".join(str(p) for p in group)
-        if result is None:
-            failures += 1
-            click.echo(_fail_line(name, reason or "unknown error"), err=True)
-            continue
+    results, failed = _extract_all(group_publications(files), pair=True)
+    failures = len(failed)
+    for result in results:
+        name = " + ".join(s.path for s in result.sources)
         if as_json:
             payload.append({"path": name, "findings": result.findings})
             continue
@@ -161,27 +163,20 @@ def checklist(inputs: tuple[Path, ...], xlsx: Path | None, as_json: bool) -> Non
     from .checklist import build_checklist
     from .checklist.workbook import format_checklist, write_workbook
     from .inputs import group_publications
-    from .publications import merge_pairs
 
     try:
         files = expand_inputs(inputs)
     except SourceError as exc:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
-    failures = 0
-    results = []
-    for group in group_publications(files):
-        result, reason = _extract_one(group)
-        if result is None:
-            failures += 1
-            click.echo(_fail_line(" + ".join(str(p) for p in group), reason or "unknown error"), err=True)
-            continue
-        results.append(result)
-    if len(results) > 1:
-        results = merge_pairs(results)
+    results, failures = _extract_all(group_publications(files), pair=True)
     lists = [build_checklist(r) for r in results]
     if xlsx is not None and lists:
-        write_workbook(lists, xlsx)
+        try:
+            write_workbook(lists, xlsx)
+        except OSError as exc:
+            click.echo(_fail_line(xlsx, exc.strerror or str(exc)), err=True)
+            sys.exit(EXIT_FAILURES)
     if as_json:
         payload = [c.to_json() for c in lists]
         click.echo(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload,

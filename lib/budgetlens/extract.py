@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,20 +143,25 @@ def extract(paths: str | Path | list[str | Path]) -> Extraction:
 
 def extract_document(doc: Document) -> Extraction:
     from .performance.rows import is_title as is_form_title
+    from .sources.captions import lift_captions
     from .sources.plain import is_plain, rebuild
     from .sources.title_order import restore_title_order
 
     if is_plain(doc):
         doc = rebuild(restore_title_order(doc))
-    rec = recognize(doc)
+    rec = recognize(lift_captions(doc))
     # Performance forms are read from their raw grids (budgetlens.performance); unrecognised
     # tables carry nothing the contract uses: neither needs a canonical frame.
     tables = [canonicalize(t, rec.currency) for t in rec.tables if t.kind is not None and t.kind.layout != "performance"]
     standard = [t for t in tables if t.kind_name is not None]
-    if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
-        raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
     forms = any(t.kind is not None and t.kind.layout == "performance" for t in rec.tables) \
         or any(is_form_title(b.text) for b in doc.text_blocks())  # (a plain text layer's forms are lines)
+    if rec.kind in ("budget", "final") and not standard and forms and not _has_narrative_words(doc):
+        # Performance forms published alone (项目支出绩效目标表, 部门整体预算绩效目标申报表): a document of
+        # performance forms, dated by the budget year they were set for.
+        rec.kind = "performance"
+    if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
+        raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
     if rec.kind == "performance" and not forms and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure")
     facts = facts_from_tables(tables, rec.kind)
@@ -185,6 +191,11 @@ def _adds_up(ftotals: dict[str, float], facts: Facts) -> bool:
     total = sum(ftotals.values())
     keys = ("expenditure_total", "grand_total", "general_budget_expenditure", "fiscal_revenue")
     return any(facts.get(k) is not None and abs(total - facts.get(k)) <= 0.005 * len(ftotals) + 1e-6 for k in keys)
+
+
+def _has_narrative_words(doc: Document) -> bool:
+    """The document explains its budget in prose (收支增减, 机关运行经费…): a narrative volume, not forms."""
+    return bool(re.search(r"情况说明|机关运行经费", doc.full_text[:20000]))
 
 
 def _has_disclosure_words(doc: Document) -> bool:

@@ -85,6 +85,22 @@ class Mention:
     sentence: str
 
 
+def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
+    """The sentence lists two or more figures after 其中."""
+    qz = text.find("其中")
+    return qz >= 0 and sum(1 for m in mentioned if text.find(m.printed) > qz) >= 2
+
+
+def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
+    """"A X万元，其中：B…、C…。": the sentence is about A, so a next sentence's bare "比上年…" is too."""
+    qz = text.find("其中")
+    if qz < 0:
+        return None
+    at = [(text.find(m.printed), m) for m in mentioned]
+    before = [m for i, m in at if 0 <= i < qz]
+    return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
+
+
 @dataclass
 class Change:
     """A year-over-year statement about one fact."""
@@ -428,7 +444,10 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         if code and v is not None:
             nar.class_mentions.append((code, v, s.line, s.heading))
     mentioned = [m for m in nar.mentions if m.sentence == s.text]
-    nar.last_subject = (mentioned[-1].key, mentioned[-1].key, mentioned[-1].value) if mentioned else None
+    last = _head_mention(text, mentioned)
+    if last is None and mentioned and not _lists_parts(text, mentioned):
+        last = mentioned[-1]  # (the last of parts listed after 其中 is not what a next "比上年" is about)
+    nar.last_subject = (last.key, last.key, last.value) if last else None
     # Shares.
     for m in SHARE_RE.finditer(text):
         before = [x for x in subjects if x[1] <= m.start()]
