@@ -19,7 +19,7 @@ import yaml
 from .document import PAGE_NUMBER_RE, Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .extract import Extraction
+    from .extraction import Extraction
 
 NUMBERING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
                           r"|\d{1,2}[、.．](?!\d)|\d{1,2}\s)")

@@ -17,7 +17,7 @@ from ..registry import required_tables, table_kind
 from ..sections import Layout, checklist_registry, extraction_layout
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 __all__ = ["Checklist", "Item", "build_checklist"]
 

@@ -20,7 +20,7 @@ from ..registry import normalise_label
 if TYPE_CHECKING:  # pragma: no cover
     from ..canonical import CanonicalTable
     from ..document import RawTable
-    from ..extract import Extraction
+    from ..extraction import Extraction
     from ..recognize import RecognizedTable
 
 SEVERITIES = ("error", "warning", "info")
