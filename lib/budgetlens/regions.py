@@ -13,8 +13,7 @@ form is its province's: ``上海交通职业技术学院``). Districts match
 without their 区/县 suffix only inside their city. A name that matches two divisions that are not
 one inside the other (``城区``: 晋城 and 阳泉) gets only what they have in common (山西省), and a
 name with no division at its start is looked for where a full province or city name (with its
-suffix) occurs later (``国家税务总局深圳市税务局``). Other names of a division (``首都``) and the zones a
-city governs that are no district (``福州经济技术开发区``) are registry data too. Nothing found: :data:`UNKNOWN`.
+suffix) occurs later (``国家税务总局深圳市税务局``). Nothing found: :data:`UNKNOWN`.
 """
 
 from __future__ import annotations
@@ -91,9 +90,9 @@ class _Node:
 @dataclass(frozen=True)
 class _Registry:
     prefixes: tuple[str, ...]
-    zones: tuple[str, ...]
     forms: dict[str, tuple[tuple[_Node, bool], ...]]  # form → (division, is a suffix-less stem)
     longest: int
+    zones: tuple[str, ...]  # words that may follow a city's short form as a district would
     order: dict[tuple[str | None, str | None, str | None], int]
 
 
@@ -122,14 +121,15 @@ def _registry() -> _Registry:
             if (node, False) not in forms.get(form, []):
                 forms.setdefault(form, []).append((node, stem))
     for alias, target in (data.get("aliases") or {}).items():
-        for node in (n for n in nodes if n.name == target):
-            forms.setdefault(alias, []).append((node, False))
+        for node in nodes:
+            if node.name == target and (node, False) not in forms.get(alias, []):
+                forms.setdefault(alias, []).append((node, False))
     order = {}
     for n in nodes:
         order.setdefault((n.province, n.city if n.level else None, n.name if n.level == DISTRICT else None), n.order)
     prefixes = tuple(sorted((normalise_unit_name(p) or p for p in data.get("prefixes") or []), key=len, reverse=True))
-    zones = tuple(data.get("zones") or ())
-    return _Registry(prefixes, zones, {k: tuple(v) for k, v in forms.items()}, max(map(len, forms)), order)
+    zones = tuple(sorted(data.get("zones") or [], key=len, reverse=True))
+    return _Registry(prefixes, {k: tuple(v) for k, v in forms.items()}, max(map(len, forms)), zones, order)
 
 
 def _candidates(text: str, pos: int, within: _Node | None, reg: _Registry) -> tuple[list[tuple[_Node, bool]], int]:
@@ -179,7 +179,7 @@ def _walk(text: str, pos: int, reg: _Registry, *, full_only: bool = False) -> Re
         assert node is not None
         if current is None and node.level == CITY and node.name != node.province and all(s for _, s in found):
             # a city without its 市 only when one of its districts or zones follows (长治上党区,
-            # 福州经济技术开发区, not 中山大学)
+            # 福州经济技术开发区; not 中山大学)
             after, _ = _candidates(text, pos + length, node, reg)
             if not after and not text.startswith(reg.zones, pos + length):
                 break
