@@ -32,8 +32,15 @@ def merge_documents(docs: list[Document]) -> Document:
     if len(docs) == 1:
         return docs[0]
     blocks = []
+    shift = 0  # each volume's lines follow the previous one's: a line number names one line of the publication
     for d in docs:
-        blocks.extend(d.blocks)
+        for b in d.blocks:
+            b.line += shift
+            if b.table is not None:
+                b.table.line += shift
+                b.table.row_lines = [x + shift for x in b.table.row_lines]
+            blocks.append(b)
+        shift = max([shift] + [max([b.line] + (b.table.row_lines if b.table else [])) for b in blocks])
     return Document(path=docs[0].path, sha256=docs[0].sha256, format=docs[0].format,
                     pages=sum(d.pages for d in docs), blocks=blocks)
 

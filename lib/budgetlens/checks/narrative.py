@@ -1000,8 +1000,8 @@ def none_but_table(ctx: Context) -> Iterator[Issue]:
         claims.setdefault(key, (line, text))
     for s in nar.sentences:
         text = text_of(s)
-        if not NONE_RE.search(text) or amounts(text) or re.search(r"本表|此表|表无数据|[表]\s*为?空表|公开\d+表", text):
-            continue  # table notes speak for their own table (its "empty" flag)
+        if not NONE_RE.search(text) or amounts(text) or re.search(r"^\s*注\s*[:：]|本表|此表|表无数据|[表]\s*为?空表|公开\d+表", text):
+            continue  # table notes (注：…) speak for their own table (its "empty" flag)
         for word, key in HEADING_KEYS:
             if word in text or (word in s.heading and len(text) <= 30):
                 if key in ("three_public_total",) and not re.search(r"无[\"“]?三公|没有安排[^，。]{0,6}三公|三公[^，。]{0,8}(?:无|为空表)", text):
