@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..canonical import CanonicalTable
+from ..registry import normalise_label
 from .base import MEASURE_NAMES, Context, Issue, Row, diff_severity, evidence, measure_name, rule
 from .tables import (
     EXPENDITURE_ROWS,
@@ -15,6 +17,7 @@ from .tables import (
     hierarchy,
     is_income_side,
     layout,
+    norm,
     ordinal_level,
     side_rows,
     top_level,
@@ -353,11 +356,19 @@ def _income_items(ctx: Context, t: CanonicalTable, inc: list[Row]) -> Iterator[I
         kids = []
         for r in inc[i + 1:]:
             lv = ordinal_level(r)
-            if lv == 1 or not is_income_side(r) or (r.name and r.name in INCOME_ROWS["grand"]):
-                break
+            if lv == 1 or not is_income_side(r) or (r.name and r.name in INCOME_ROWS["grand"]) \
+                    or (lv == 0 and r.values and _is_income_total_or_carry(r)):
+                break  # (上年结余、结转 | 1.财政拨款结余、结转 after 5.其他收入 are the carry-over's parts)
             if lv == 2:
                 kids.append(r)
         if kids:
             issue = sum_issue(ctx, t, parent, "total", kids, "各分项")
             if issue:
                 yield issue
+
+
+def _is_income_total_or_carry(r: Row) -> bool:
+    """A 收支总表 income row that closes the list of revenue items: a total or a carry-over row."""
+    n = norm(r.name)
+    return any(n == normalise_label(a) for key in ("revenue", "grand", "carry_begin", "nonfiscal")
+               for a in INCOME_ROWS[key]) or bool(re.search(r"结转|结余", n))
