@@ -37,6 +37,7 @@ def main() -> int:
         ("bench_pdf", lambda m: m.run([str(p) for p in _pdf_fixtures() if ".seed" in p.name or p.stem[:3].isdigit()])),
         ("bench_validator", lambda m: m.run()),
         ("bench_batch", lambda m: m.run()),
+        ("bench_panel", lambda m: m.run()),
     ]
     for name, call in steps:
         try:

@@ -22,7 +22,8 @@ from typing import Any
 
 import matplotlib
 from matplotlib import font_manager
-from matplotlib.figure import Figure  # no pyplot: no global figure state; PNGs render with Agg
+from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter  # no pyplot: no global figure state; PNGs render with Agg
 
 from . import metrics
 
@@ -37,6 +38,7 @@ PALETTE = ["#2f6690", "#d9822b", "#3a7d44", "#9e2a2b", "#6d597a", "#b5838d", "#4
            "#588157", "#7f5539"]
 CURRENT, PREVIOUS, ACCENT, GRID = "#2f6690", "#a9c1d9", "#d9822b", "#d0d0d0"
 DPI = 110
+PALETTE_COLOURS = 48  # colours of a compact PNG (to_png)
 WIDTH = 7.6  # inches: 836 px at DPI, fits an A4 page
 
 
@@ -261,98 +263,180 @@ def score_distribution(doc: Any) -> Figure | None:
     return fig
 
 
-# --- panel charts -----------------------------------------------------------------------------
+# --- panel charts: fixed size whatever the number of units ------------------------------------
 
-def ranking(labels: Sequence[str], values: Sequence[float | None], title: str, unit: str = "万元",
-            percent: bool = False) -> Figure | None:
-    """Units ranked by one figure (largest at the top); None when no unit has it."""
-    pairs = sorted(((lab, float(v)) for lab, v in zip(labels, values, strict=True) if _ok(v)), key=lambda p: p[1])
+SMALL = (3.7, 2.15)  # inches: one distribution, two or three side by side on a screen
+TOP_N = 20
+QUALITY_COLOURS = {"ok": "#3a7d44", "warning": "#c9a227", "error": "#9e2a2b"}
+QUALITY_NAMES = {"ok": "未发现问题", "warning": "可能问题", "error": "数字矛盾"}
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))]
+
+
+def histogram(values: Sequence[float | None], title: str, xlabel: str = "%", bins: int = 24) -> Figure | None:
+    """The distribution of one figure across units: a histogram of fixed size with the median
+    marked. The range is the 1st to 99th percentile (values beyond fall in the end bins), so one
+    outlier does not flatten the rest. None when no unit has the figure."""
+    vals = sorted(float(v) for v in values if _ok(v))
+    if not vals:
+        return None
+    lo, hi = (_quantile(vals, 0.01), _quantile(vals, 0.99)) if len(vals) >= 20 else (vals[0], vals[-1])
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    clipped = [min(max(v, lo), hi) for v in vals]
+    configure()
+    fig = Figure(figsize=SMALL, dpi=DPI, layout="constrained")
+    fig.patch.set_facecolor("white")
+    ax = fig.add_subplot()
+    ax.hist(clipped, bins=min(bins, max(5, len(vals))), range=(lo, hi), color=PREVIOUS, edgecolor=CURRENT, linewidth=0.5)
+    med = _median(vals)
+    ax.axvline(min(max(med, lo), hi), color="#333333", linewidth=1.2)
+    ax.set_xlim(lo, hi)
+    ax.set_title(f"{title}（{len(vals)}个单位，中位数 {med:,.2f}）", fontsize=9, loc="left")
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel("单位数", fontsize=8)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _style(ax, "y")
+    ax.tick_params(labelsize=7.5)
+    return fig
+
+
+def top_bottom(labels: Sequence[str], values: Sequence[float | None], title: str, unit: str = "万元",
+               percent: bool = False, n: int = TOP_N) -> Figure | None:
+    """The ``n`` highest and the ``n`` lowest units by one figure side by side (all of them, ranked,
+    when there are at most 2n); None when no unit has it. At most 2n bars whatever the number of units."""
+    pairs = sorted(((lab, float(v)) for lab, v in zip(labels, values, strict=True) if _ok(v)), key=lambda p: -p[1])
     if not pairs:
         return None
-    fig = _figure(0.42 * len(pairs) + 1.2)
-    ax = fig.add_subplot()
-    vals = [v for _, v in pairs]
-    bars = ax.barh([lab for lab, _ in pairs], vals, color=CURRENT)
-    top_value = max(max(vals), 0) or 1
-    for bar, v in zip(bars, vals, strict=True):
-        ax.text(max(bar.get_width(), 0) + top_value * 0.01, bar.get_y() + bar.get_height() / 2,
-                f"{v:.2f}%" if percent else _fmt(v), va="center", fontsize=8.5)
-    ax.set_xlim(min(0, min(vals) * 1.1), top_value * 1.2)
-    ax.set_xlabel("%" if percent else unit, fontsize=9)
-    ax.set_title(title, fontsize=11, loc="left")
-    _style(ax)
+    panels = [(f"{title}：全部{len(pairs)}个单位", pairs)] if len(pairs) <= 2 * n else \
+        [(f"最高{n}个", pairs[:n]), (f"最低{n}个", pairs[-n:])]
+    rows = max(len(p) for _, p in panels)
+    fig = _figure(0.2 * rows + 1.3)
+    text = (lambda v: f"{v:.2f}%") if percent else _fmt
+    for i, (name, part) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), i + 1)
+        part = part[::-1]
+        vals = [v for _, v in part]
+        ax.barh(range(len(part)), vals, color=CURRENT if i == 0 else ACCENT, height=0.7)
+        ax.set_yticks(range(len(part)), [lab for lab, _ in part], fontsize=7.5)
+        span = max(max(vals), 0) - min(min(vals), 0) or 1
+        for y, v in enumerate(vals):
+            ax.text(max(v, 0) + span * 0.02, y, text(v), va="center", fontsize=7)
+        ax.set_xlim(min(0, min(vals)) - (span * 0.05 if min(vals) < 0 else 0), max(max(vals), 0) + span * 0.3)
+        ax.set_ylim(-0.6, rows - 0.4)
+        if span >= 1000:  # 1,234,567 rather than an offset and 1e6
+            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.set_title(name, fontsize=9.5, loc="left")
+        ax.set_xlabel("%" if percent else unit, fontsize=8)
+        _style(ax)
+        ax.tick_params(axis="x", labelsize=7)
+    if len(panels) > 1:
+        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
     return fig
 
 
-def distribution(series: dict[str, Sequence[float | None]], title: str, xlabel: str = "%") -> Figure | None:
-    """The spread of several figures across documents: one row of dots per figure with its median;
-    None when no figure has a value."""
-    rows = [(name, [float(v) for v in vals if _ok(v)]) for name, vals in series.items()]
-    rows = [(name, vals) for name, vals in rows if vals]
-    if not rows:
-        return None
-    fig = _figure(0.5 * len(rows) + 1.2)
-    ax = fig.add_subplot()
-    for i, (_name, vals) in enumerate(rows[::-1]):
-        ax.scatter(vals, [i] * len(vals), color=PALETTE[i % len(PALETTE)], alpha=0.75, s=36, zorder=3)
-        med = sorted(vals)[len(vals) // 2] if len(vals) % 2 else sum(sorted(vals)[len(vals) // 2 - 1:len(vals) // 2 + 1]) / 2
-        ax.plot([med, med], [i - 0.3, i + 0.3], color="#333333", linewidth=1.4, zorder=4)
-        ax.text(med, i + 0.33, f"中位数 {med:.2f}", ha="center", va="bottom", fontsize=8)
-    ax.set_yticks(range(len(rows)), [name for name, _ in rows[::-1]])
-    ax.set_ylim(-0.6, len(rows) - 0.2)
-    ax.set_xlabel(xlabel, fontsize=9)
-    ax.set_title(title, fontsize=11, loc="left")
-    _style(ax)
-    return fig
-
-
-def quality(labels: Sequence[str], errors: Sequence[int], warnings_: Sequence[int]) -> Figure | None:
-    """Findings per document (errors and warnings stacked); None when there are no documents."""
+def stacked_quality(labels: Sequence[str], counts: dict[str, Sequence[int]], title: str, unit: str = "个",
+                    horizontal: bool = True) -> Figure | None:
+    """Counts per group stacked by data-quality state (未发现问题 / 可能问题 / 数字矛盾); None
+    without groups. One bar per group: the caller bounds the groups (regions: the 20 largest)."""
     if not labels:
         return None
-    fig = _figure(0.42 * len(labels) + 1.2)
+    n = len(labels)
+    fig = _figure(0.26 * n + 1.4) if horizontal else _figure(3.0)
     ax = fig.add_subplot()
-    ys = list(range(len(labels)))[::-1]
-    ax.barh(ys, errors, color=PALETTE[3], label="错误（数字矛盾）")
-    ax.barh(ys, warnings_, left=errors, color=PALETTE[7], label="警告（可能问题）")
-    for y, e, w in zip(ys, errors, warnings_, strict=True):
-        ax.text(e + w + 0.1, y, f"{e} / {w}", va="center", fontsize=8.5)
-    ax.set_yticks(ys, labels)
-    ax.set_xlim(0, max([e + w for e, w in zip(errors, warnings_, strict=True)] + [1]) * 1.2)
-    ax.set_xlabel("处", fontsize=9)
-    ax.legend(fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
-    ax.set_title("校验发现：错误 / 警告", fontsize=11, loc="left")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    _style(ax)
+    pos = list(range(n))[::-1] if horizontal else list(range(n))
+    base = [0] * n
+    for state in ("ok", "warning", "error"):
+        vals = list(counts.get(state) or [0] * n)
+        if horizontal:
+            ax.barh(pos, vals, left=base, color=QUALITY_COLOURS[state], label=QUALITY_NAMES[state], height=0.7)
+        else:
+            ax.bar(pos, vals, bottom=base, color=QUALITY_COLOURS[state], label=QUALITY_NAMES[state], width=0.7)
+        base = [b + v for b, v in zip(base, vals, strict=True)]
+    top = max(base + [1])
+    for p, total in zip(pos, base, strict=True):
+        if horizontal:
+            ax.text(total + top * 0.01, p, str(total), va="center", fontsize=7.5)
+        else:
+            ax.text(p, total + top * 0.01, str(total), ha="center", va="bottom", fontsize=7.5)
+    if horizontal:
+        ax.set_yticks(pos, list(labels), fontsize=8)
+        ax.set_xlim(0, top * 1.12)
+        ax.set_xlabel(unit, fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    else:
+        ax.set_xticks(pos, list(labels), fontsize=8, rotation=30 if n > 6 else 0, ha="right" if n > 6 else "center")
+        ax.set_ylim(0, top * 1.12)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False)
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    _style(ax, "x" if horizontal else "y")
     return fig
 
 
 # --- embedding --------------------------------------------------------------------------------
 
-def to_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (rendered with the CJK font; a missing glyph is an error, not a box)."""
+def to_png(fig: Figure, compact: bool = False) -> bytes:
+    """The figure as PNG bytes (rendered with the CJK font; a missing glyph is an error, not a box).
+    ``compact``: a palette PNG of at most :data:`PALETTE_COLOURS` colours (a third of the bytes;
+    flat chart colours stay exact, anti-aliased edges move by a shade), for pages with many charts."""
     configure()
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
-    return buf.getvalue()
+    if not compact:
+        return buf.getvalue()
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    small = io.BytesIO()
+    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
+    return small.getvalue()
 
 
-def to_html(fig: Figure | None, alt: str, caption: str | None = None) -> str:
-    """An inline ``<figure>`` with the chart as a ``data:image/png`` (empty string for no figure)."""
+def to_html(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = False) -> str:
+    """An inline ``<figure>`` with the chart as a ``data:image/png`` (empty string for no figure;
+    ``compact`` as for :func:`to_png`)."""
     if fig is None:
         return ""
-    data = base64.b64encode(to_png(fig)).decode("ascii")
+    data = base64.b64encode(to_png(fig, compact)).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
             f"{cap}</figure>")
 
 
-def show(fig: Figure | None, alt: str, caption: str | None = None) -> None:
+def to_html_marked(fig: Figure | None, key: str, alt: str, caption: str | None = None) -> str:
+    """A one-axes chart as :func:`to_html`, with where its x axis lies in the image (``data-box``:
+    the axes as figure fractions x0,y0,x1,y1; ``data-lim``: the x range) and an empty marker, so
+    the page's script can mark one unit's value on it (``data-key`` names the figure)."""
+    if fig is None:
+        return ""
+    png = to_png(fig, compact=True)  # lays the figure out: the axes position below is the one in the image
+    ax = fig.axes[0]
+    box = ax.get_position()
+    lo, hi = ax.get_xlim()
+    data = base64.b64encode(png).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="chart dist" data-key="{html.escape(key, quote=True)}" '
+            f'data-box="{box.x0:.4f},{box.y0:.4f},{box.x1:.4f},{box.y1:.4f}" data-lim="{lo:.6g},{hi:.6g}">'
+            f'<div class="plot"><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
+            f'<span class="mark" hidden><b></b></span></div>{cap}</figure>')
+
+
+def show(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = False) -> None:
     """Display a chart in a notebook as inline HTML (nothing at all when there is no figure)."""
     if fig is None:
         return
     from IPython.display import HTML, display
 
-    display(HTML(to_html(fig, alt, caption)))
+    display(HTML(to_html(fig, alt, caption, compact)))

@@ -153,6 +153,47 @@ def check(inputs: tuple[Path, ...], as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), help="Write the inspectors' workbook here (.xlsx).")
+@click.option("--json", "as_json", is_flag=True, help="Print the checklist as JSON (an array for several documents).")
+def checklist(inputs: tuple[Path, ...], xlsx: Path | None, as_json: bool) -> None:
+    """The official disclosure checklist (公开情况检查表): every row 是/否, with the problems found."""
+    from .checklist import build_checklist
+    from .checklist.workbook import format_checklist, write_workbook
+    from .inputs import group_publications
+    from .publications import merge_pairs
+
+    try:
+        files = expand_inputs(inputs)
+    except SourceError as exc:
+        click.echo(_fail_line(exc.path, exc.reason), err=True)
+        sys.exit(EXIT_FAILURES)
+    failures = 0
+    results = []
+    for group in group_publications(files):
+        result, reason = _extract_one(group)
+        if result is None:
+            failures += 1
+            click.echo(_fail_line(" + ".join(str(p) for p in group), reason or "unknown error"), err=True)
+            continue
+        results.append(result)
+    if len(results) > 1:
+        results = merge_pairs(results)
+    lists = [build_checklist(r) for r in results]
+    if xlsx is not None and lists:
+        write_workbook(lists, xlsx)
+    if as_json:
+        payload = [c.to_json() for c in lists]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload,
+                              ensure_ascii=False, indent=2))
+    elif xlsx is None or len(lists) <= 3:
+        for c in lists:
+            click.echo(format_checklist(c))
+    if failures:
+        sys.exit(EXIT_FAILURES)
+
+
+@main.command()
 @click.option("--units", type=int, default=10, show_default=True, help="How many units.")
 @click.option("--years", default="2021-2024", show_default=True, help="A year range, e.g. 2021-2024.")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder (never data/raw).")

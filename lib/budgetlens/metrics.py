@@ -618,8 +618,8 @@ def document_frame(units: Iterable[Any]) -> pd.DataFrame:
                                                   "basic_expenditure", "project_expenditure", "three_public_total",
                                                   "office_operation")]
                    + ["project_execution_rate", "project_score_mean"])
-        return pd.DataFrame(columns=columns).astype({"latest": bool})
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=columns).astype({"latest": bool, "year": "Int64"})
+    return pd.DataFrame(rows).astype({"year": "Int64"})  # "2026", never "2026.0" when a year is missing
 
 
 def rule_counts(units: Iterable[Any]) -> pd.DataFrame:

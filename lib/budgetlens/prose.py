@@ -687,52 +687,7 @@ def badge(counts: dict[str, int]) -> str:
     return f'<span class="badge {state}">{text}</span>'
 
 
-# --- the panel --------------------------------------------------------------------------------
-
-def _link(unit_id: str, name: str) -> str:
-    from urllib.parse import quote
-
-    return f'<a href="units/{quote(unit_id)}.html">{esc(name)}</a>'
-
-
-def panel_table(latest: pd.DataFrame) -> str:
-    """Units side by side (each unit's lead document, :func:`metrics.document_frame`)."""
-    if latest is None or not len(latest):
-        return "<p>没有已处理的文件。</p>"
-    frame = latest.copy()
-    frame["unit"] = [_link(u, n) for u, n in zip(frame["unit_id"], frame["unit_name"], strict=True)]
-    frame["doc"] = [f"{y}{KIND_WORDS.get(k, k)}" for y, k in zip(frame["year"], frame["kind"], strict=True)]
-    frame["quality"] = [badge({"error": e, "warning": w}) for e, w in
-                        zip(frame["findings_error"], frame["findings_warning"], strict=True)]
-    return html_table(frame, [("unit", "单位", str), ("doc", "文件", esc), ("grand_total", "收入总计", number),
-                              ("expenditure_total", "本年支出", number), ("basic_share", "基本支出占比", percent),
-                              ("personnel_share", "人员经费占基本支出", percent),
-                              ("fiscal_dependency", "财政拨款依存度", percent),
-                              ("staff_control_rate", "在职人员控制率", percent),
-                              ("office_operation_per_staff", "人均机关运行经费", number), ("quality", "数据质量", str)],
-                      numeric=["grand_total", "expenditure_total", "basic_share", "personnel_share",
-                               "fiscal_dependency", "staff_control_rate", "office_operation_per_staff"],
-                      caption="金额单位：万元；人均机关运行经费：万元/人")
-
-
-YOY_PANEL_KEYS = ["grand_total", "revenue_total", "expenditure_total", "basic_expenditure", "project_expenditure",
-                  "three_public_total", "office_operation"]
-
-
-def yoy_panel(latest: pd.DataFrame) -> str:
-    """Change against the previous year (%) of the headline figures, one row per unit."""
-    if latest is None or not len(latest):
-        return ""
-    cols = [f"{k}_change_pct" for k in YOY_PANEL_KEYS]
-    frame = latest[latest[cols].notna().any(axis=1)].copy()
-    if not len(frame):
-        return "<p>各单位均无可比的上年数据。</p>"
-    frame["unit"] = [_link(u, n) for u, n in zip(frame["unit_id"], frame["unit_name"], strict=True)]
-    frame["doc"] = [f"{y}{KIND_WORDS.get(k, k)}" for y, k in zip(frame["year"], frame["kind"], strict=True)]
-    columns: list[Column] = [("unit", "单位", str), ("doc", "文件", esc)]
-    columns += [(f"{k}_change_pct", label(k), lambda v: signed(v, percent)) for k in YOY_PANEL_KEYS]
-    return html_table(frame, columns, numeric=cols, caption="与上年相比的增减率")
-
+# --- the panel (its table and charts: budgetlens.panel) ---------------------------------------
 
 def rule_table(rules: pd.DataFrame) -> str:
     """How often each validator rule fired (:func:`metrics.rule_counts`)."""

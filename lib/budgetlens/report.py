@@ -384,10 +384,14 @@ def canonical_tables(doc: UnitDocument) -> str:
 
 
 def panel_text(frame: Any) -> str:
-    """Plain-text lines per unit: lead document, expenditure, basic share (the panel's checked cell)."""
+    """Plain-text lines per unit: name, region, lead document, expenditure, basic share (the panel's
+    checked cell; ``frame`` is :func:`budgetlens.panel.panel_frame`)."""
+    import pandas as pd
+
     lines = []
     for r in frame[frame["latest"]].itertuples():
-        lines.append(f"{r.unit_name} {r.year}{prose.KIND_WORDS.get(r.kind, r.kind)} "
+        year = "" if pd.isna(r.year) else str(int(r.year))
+        lines.append(f"{r.unit_name}（{r.region}） {year}{prose.KIND_WORDS.get(r.kind, r.kind)} "
                      f"本年支出 {prose.amount(r.expenditure_total)} 基本支出占比 {prose.percent(r.basic_share)}")
     return "\n".join(lines)
 
@@ -412,6 +416,28 @@ def execution_section(unit: Unit, notes: prose.Notes) -> str:
         parts.append(prose.execution_table(budget, final))
         parts.append(charts.to_html(charts.execution_by_class(budget, final), "按功能分类的预算执行率"))
     return "".join(parts)
+
+
+def checklist_section(doc: UnitDocument) -> str:
+    """The disclosure checklist (公开情况检查表) of a document, as written with it by the store:
+    every row 是/否 and the problems found, each with its page and quotation."""
+    from .store import read_checklist
+
+    data = read_checklist(doc.folder)
+    if data is None:
+        return f"<p>{html.escape(prose.source_file(doc))}：未生成公开情况检查表（请重新运行 budgetlens extract）。</p>"
+    rows = []
+    for item in data.get("items") or []:
+        ok = {True: "是", False: "否"}.get(item.get("ok"), "由检查人填写")
+        problems = item.get("problems") or []
+        body = ("<ol>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ol>") if problems \
+            else html.escape(item.get("note") or "")
+        rows.append(f'<tr class="{"bad" if item.get("ok") is False else ""}"><td>{html.escape(item.get("item", ""))}</td>'
+                    f"<td>{ok}</td><td>{body}</td></tr>")
+    failed = sum(1 for i in data.get("items") or [] if i.get("ok") is False)
+    return (f"<h3>{html.escape(prose.source_file(doc))}（{html.escape(doc.label)}）：{failed}项不符合要求</h3>"
+            f'<table class="data checklist"><thead><tr><th>检查内容</th><th>符合要求</th><th>问题</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def git_commit(start: Path | None = None) -> str | None:
@@ -478,7 +504,9 @@ def provenance(documents: Iterable[Any]) -> str:
 # --- the index page ---------------------------------------------------------------------------
 
 def index_rows(units: list[Unit]) -> list[dict[str, Any]]:
-    """What the index lists per unit: name, link, years, documents, lead figures, change, badge."""
+    """What the index lists per unit: name, link, region, years, documents, lead figures, change, badge."""
+    from . import panel
+
     rows = []
     for u in units:
         lead = u.latest
@@ -495,8 +523,10 @@ def index_rows(units: list[Unit]) -> list[dict[str, Any]]:
         change_key = next((k for k in preferred if k and metrics.yoy_value(yoy, k) is not None), None)
         change = metrics.yoy_value(yoy, change_key) if change_key else None
         st = metrics.expenditure_structure(lead) if lead is not None else {}
+        region = panel.unit_region(u)
         rows.append({
-            "unit_id": u.unit_id, "name": u.name, "href": unit_href(u.unit_id),
+            "unit_id": u.unit_id, "name": u.name, "href": unit_href(u.unit_id), "name_read": u.name_read,
+            "region": region, "group": region.group, "district": region.district or "",
             "years": "、".join(str(y) for y in u.years) or "—",
             "documents": "、".join(dict.fromkeys(d.label for d in u.documents)),
             "lead": lead.label if lead is not None else "—", "several": len(u.documents) > 1,
@@ -510,18 +540,39 @@ def index_rows(units: list[Unit]) -> list[dict[str, Any]]:
     return rows
 
 
+def index_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The index rows grouped by city-level region (:attr:`budgetlens.regions.Region.group`), in
+    registry order (unknown last); within a group by district, then name."""
+    from . import regions
+
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["group"], []).append(r)
+    ordered = sorted(groups.values(), key=lambda g: min(regions.sort_key(r["region"])[:2] for r in g))
+    out = []
+    for i, members in enumerate(ordered):
+        members.sort(key=lambda r: (regions.sort_key(r["region"]), r["name"]))
+        out.append({"label": members[0]["group"], "anchor": f"r{i}", "rows": members,
+                    "errors": sum(1 for r in members if r["errors"]),
+                    "districts": any(r["district"] for r in members)})
+    return out
+
+
 def write_index(processed: Path, reports: Path) -> Path:
     """Write ``reports/index.html``: every unit with its key figures, years and a data-quality
-    badge (from the findings counts), linking ``units/<unit_id>.html`` and ``panel.html``."""
+    badge (from the findings counts), grouped by region and searchable, linking
+    ``units/<unit_id>.html`` and ``panel.html``."""
     import jinja2
+
+    from .panel import inline_script
+    from .panel import provenance as panel_provenance
 
     folder = resolve_processed(processed)
     units = load_units(folder, find_aliases_csv(folder, _catalog_paths(folder)))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     page = env.get_template("index.html.j2").render(
-        css=stylesheet(), rows=index_rows(units), units=len(units),
-        documents=sum(len(u.documents) for u in units),
-        provenance=provenance([d for u in units for d in u.documents]),
+        css=stylesheet(), groups=index_groups(index_rows(units)), units=len(units),
+        documents=sum(len(u.documents) for u in units), script=inline_script("index.js"),
+        provenance=panel_provenance(units),
     )
     return atomic_write_text(Path(reports) / "index.html", page)
-

@@ -1,4 +1,5 @@
-"""``data/processed``: one folder per document (document.json + tables.parquet) and a catalogue.
+"""``data/processed``: one folder per document (document.json + tables.parquet + checklist.json, the
+disclosure checklist of budgetlens.checklist) and a catalogue.
 
 The notebooks read only what this module writes, so every figure they show has a single origin.
 """
@@ -17,6 +18,7 @@ from .facts import FACT_KEYS
 from .fsutil import atomic_write, atomic_write_json
 
 CATALOG = "catalog.parquet"
+CHECKLIST = "checklist.json"
 
 
 def document_id(result_or_path: Extraction | str | Path) -> str:
@@ -27,16 +29,29 @@ def document_id(result_or_path: Extraction | str | Path) -> str:
 
 
 def write_document(result: Extraction, out_dir: str | Path) -> Path:
-    """Write ``<out>/<id>/document.json`` and ``tables.parquet`` atomically; returns the folder."""
+    """Write ``<out>/<id>/document.json``, ``tables.parquet`` and ``checklist.json`` atomically;
+    returns the folder."""
+    from .checklist import build_checklist
+
     folder = Path(out_dir) / document_id(result)
     frame = result.tables_frame()
     atomic_write(folder / "tables.parquet", lambda tmp: frame.to_parquet(tmp, index=False))
+    atomic_write_json(folder / CHECKLIST, build_checklist(result).to_json())
     atomic_write_json(folder / "document.json", result.to_json())
     return folder
 
 
 def read_document(folder: str | Path) -> dict[str, Any]:
     with open(Path(folder) / "document.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def read_checklist(folder: str | Path) -> dict[str, Any] | None:
+    """A document's checklist (``{"document": …, "items": […]}``), None when it was not written."""
+    path = Path(folder) / CHECKLIST
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
 

@@ -38,6 +38,7 @@ ENV_ALIASES = "BUDGETLENS_UNITS"
 KIND_ORDER = {"budget": 0, "final": 1, "performance": 2}
 KIND_LABELS = {"budget": "预算", "final": "决算", "performance": "绩效自评"}
 
+UNREAD_NAME = "未能读出单位名称"
 UNIT_COLUMNS = ["doc_id", "unit_id", "unit_name", "unit", "year", "kind", "path", "sha256",
                 "errors", "warnings", "infos"]
 
@@ -79,9 +80,9 @@ def normalise_unit_name(name: str | None) -> str:
     >>> normalise_unit_name("江苏省委办公厅") == normalise_unit_name("中共江苏省委办公厅")
     True
     """
-    if not name:
+    if not isinstance(name, str) or not name:  # None, or NaN from a catalogue column: no name was read
         return ""
-    text = unicodedata.normalize("NFKC", str(name))
+    text = unicodedata.normalize("NFKC", name)
     text = _SPACE.sub("", text)
     text = text.replace("“", "").replace("”", "").replace('"', "")
     previous = None
@@ -99,12 +100,18 @@ def normalise_unit_name(name: str | None) -> str:
 
 def display_name(name: str | None) -> str:
     """A printed name for pages: spaces and bracketed document-kind words (（部门预算）) removed."""
-    if not name:
+    if not isinstance(name, str) or not name:
         return ""
-    text = _SPACE.sub("", unicodedata.normalize("NFKC", str(name)))
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", name))
     text = re.sub(r"\([^()]*(?:预算|决算|公开|文字说明|表册|报表)[^()]*\)", "", text)
     text = _TITLE_TAIL.sub("", _YEAR_HEAD.sub("", text)) or text
     return text.replace("(", "（").replace(")", "）")
+
+
+def unread_name(path: str | None) -> str:
+    """What pages call a unit whose documents print no name that could be read: its file's name,
+    saying so (never "nan")."""
+    return f"{Path(str(path or '')).name or '?'}（{UNREAD_NAME}）"
 
 
 def safe_unit_id(key: str) -> str:
@@ -229,7 +236,9 @@ def unit_table(processed: str | Path, aliases_csv: str | Path | None = None) -> 
     names = {}
     for unit_id, group in frame.groupby("unit_id", sort=False):
         canonical = group["canonical"].dropna()
-        names[unit_id] = canonical.iloc[0] if len(canonical) else display_name(group["unit"].iloc[-1])
+        printed = [display_name(u) for u in group["unit"]]
+        names[unit_id] = (canonical.iloc[0] if len(canonical) else
+                          next((u for u in reversed(printed) if u), None) or unread_name(group["path"].iloc[-1]))
     frame["unit_name"] = frame["unit_id"].map(names)
     frame["year"] = frame["year"].astype("Int64")
     return frame[UNIT_COLUMNS]
@@ -247,7 +256,7 @@ def _separate_scopes(frame: pd.DataFrame, catalog: pd.DataFrame) -> None:
         if {"department", "unit"} <= scopes:
             own = group.index[scope[group.index] == "unit"]
             frame.loc[own, "unit_id"] = safe_unit_id(f"{unit_id}-单位")
-            frame.loc[own, "canonical"] = display_name(str(group["unit"].iloc[-1])) + "（单位）"
+            frame.loc[own, "canonical"] = (display_name(group["unit"].iloc[-1]) or unit_id) + "（单位）"
 
 
 def unit_ids(table: pd.DataFrame) -> list[str]:
@@ -350,6 +359,12 @@ class Unit:
         if not docs:
             return None
         return max(docs, key=lambda d: (d.year or 0, KIND_ORDER.get(d.kind, 9) == 1, -quality_rank(d)))
+
+    @property
+    def name_read(self) -> bool:
+        """False when none of the unit's documents prints a name that could be read (its name is
+        then its file's, :func:`unread_name`)."""
+        return any(d.unit for d in self.documents)
 
     def of_kind(self, kind: str) -> list[UnitDocument]:
         return [d for d in self.documents if d.kind == kind]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..facts import function_totals
-from . import codes, completeness, cross_table, narrative, within_table  # noqa: F401  (register rules)
+from . import codes, completeness, cross_table, narrative, text, within_table  # noqa: F401  (register rules)
 from .base import RULES, SEVERITIES, Context, Finding, Issue, Rule, rule
 
 if TYPE_CHECKING:  # pragma: no cover

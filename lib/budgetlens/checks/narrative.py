@@ -345,19 +345,22 @@ def comparison_year(ctx: Context) -> Iterator[Issue]:
     year = ctx.result.recognition.year if ctx.result.recognition else None
     if not year or ctx.kind not in ("budget", "final"):
         return
-    seen = 0
+    said: list[tuple[str, Sentence]] = []
     for s in ctx.result.narrative.sentences:
         text = text_of(s)
         for m in SELF_COMPARE_RE.finditer(text):
             if int(m.group(1)) != year or (ctx.kind == "final" and m.group(2) == "预算"):
                 continue
-            seen += 1
-            if seen > 3:
-                return  # the same slip repeated: three examples say it
-            said = re.split(r"[，,；;。]", text[m.start():])[0]
-            yield Issue(f"{year}年{'预算' if ctx.kind == 'budget' else '决算'}的说明写“{said}”，是与本年比较，"
-                        f"比较年度应为{year - 1}年", evidence(values=[year, int(m.group(1))], lines=[s.line],
-                                                     text=s.text[:160]))
+            said.append((re.split(r"[，,；;。]", text[m.start():])[0], s))
+    if not said:
+        return
+    # One finding for the document: the same slip repeated is one problem, counted.
+    kinds = "预算" if ctx.kind == "budget" else "决算"
+    examples = "、".join(dict.fromkeys(f"“{w}”" for w, _s in said))
+    count = f"{len(said)}处" if len(said) > 1 else ""
+    yield Issue(f"{year}年{kinds}的说明中{count}写{examples}，是与本年比较，比较年度应为{year - 1}年",
+                evidence(values=[year, year], lines=[s.line for _w, s in said], text=said[0][1].text[:160],
+                         count=len(said)))
 
 
 # A printed percentage off by at most this many points beyond what its amounts' rounding allows is
