@@ -29,6 +29,7 @@ from .facts import (
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import Recognition, recognize
 from .sources import read_source
+from .unit_blocks import names_unit, unit_names
 
 SCHEMA_VERSION = 1
 
@@ -195,7 +196,11 @@ def _has_disclosure_words(doc: Document) -> bool:
 
 def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
     """Fill facts no table prints from the narrative (tables always win)."""
+    units = unit_names(tables)
+    headings = {s.line: s.heading for s in nar.sentences} if units else {}
     for m in nar.mentions:
+        if units and names_unit(headings.get(m.line, ""), units):
+            continue  # a section about one of the department's units
         if (m.key in FACT_KEYS or m.key in fact_sources()) and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():

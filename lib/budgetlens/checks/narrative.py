@@ -16,6 +16,7 @@ from ..narrative import _registry as narrative_registry
 from ..narrative import subjects_in as _reader_subjects
 from ..numbers import decimals
 from ..registry import normalise_label
+from ..unit_blocks import names_unit, unit_names
 from .base import Context, Issue, Row, evidence, fmt_number, rule
 from .tables import basic_total, class_values, economic_class_of, table_is_empty, table_total
 
@@ -609,17 +610,18 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
             continue  # an item's breakdown ("…项目10,289.74万元，主要包括：…上年结转122.31万元")
         by_key.setdefault(m.key, []).append((m, word, between, tf))
     headings = {s.line: s.heading for s in nar.sentences}
+    units = _unit_names(ctx)
     for key, items in by_key.items():
         for m, word, _between, (tv, prov) in items:
-            if _breakdown_of(ctx, word, tv):
-                continue
+            if _breakdown_of(ctx, word, tv) or names_unit(headings.get(m.line, ""), units):
+                continue  # parts of the figure, or a section about one of the department's units
             num, unit = _split_printed(m.printed)
             tol = _stated_precision(num, unit) + 0.005
             if abs(m.value - tv) <= tol + 1e-9:
                 continue
-            alternatives = [table_fact(ctx, k) for k in _loose_subjects().get(normalise_label(word), ())]
-            if any(a is not None and abs(m.value - a[0]) <= tol + 1e-9 for a in alternatives):
-                continue  # "部门预算收入" stated as the 收入总计 (with the carry-over)
+            alternatives = [_loose_figure(ctx, k) for k in _loose_subjects().get(normalise_label(word), ())]
+            if any(a is not None and abs(m.value - a) <= tol + 1e-9 for a in alternatives):
+                continue  # "部门预算收入" stated as the 收入总计, a fund's revenue as all it spends (with the carry-over)
             same = [x for x in items if x[0] is not m and x[1] == word
                     and headings.get(x[0].line) == headings.get(m.line) and abs(x[0].value - tv) <= 0.0051 + _half("0")]
             if same:
@@ -635,6 +637,20 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
     yield from _economic_mentions(ctx)
     yield from _item_mentions(ctx)
     yield from _three_public_mentions(ctx)
+
+
+def _loose_figure(ctx: Context, key: str) -> float | None:
+    """A figure a loose subject word may name: a fact, or (``table:<kind>``) a table's 合计."""
+    if key.startswith("table:"):
+        t = ctx.table(key.split(":", 1)[1])
+        return None if t is None or table_is_empty(t) else table_total(ctx, t)[0]
+    tf = table_fact(ctx, key)
+    return tf[0] if tf else None
+
+
+def _unit_names(ctx: Context) -> list[str]:
+    """The department's units, as its tables printed by unit name them (unit_blocks)."""
+    return unit_names(ctx.statement_tables())
 
 
 def _breakdown_of(ctx: Context, word: str, table_value: float) -> bool:

@@ -142,6 +142,16 @@ def function_class_of(r: Row) -> str | None:
     return function_code_for_name(r.name) if r.name else None
 
 
+def class_rows(rows: list[Row]) -> list[Row]:
+    """The rows that stand for function 类. Where classes are printed by name under 一、二、… ordinals
+    (a 收支总表's 五、援助其他地区支出 / 住房保障), an unnumbered row is a 款 even when its name is a
+    class's (住房保障 under 援助其他地区支出 is 21907, not 221)."""
+    classes = [r for r in rows if function_class_of(r)]
+    if any(not r.code and ordinal_level(r) == 1 for r in classes):
+        classes = [r for r in classes if r.code or ordinal_level(r) == 1]
+    return classes
+
+
 def hierarchy(ctx: Context, t: CanonicalTable, rows: list[Row] | None = None) -> Iterator[tuple[Row, list[Row], str]]:
     """(parent, children, children's level) for every 类 and 款 with children in the table.
 
@@ -244,7 +254,7 @@ def class_values(ctx: Context, t: CanonicalTable | None, measure: str = "total",
     out: dict[str, tuple[float, Row]] = {}
     if t is None:
         return out
-    for r in side_rows(ctx, t, side):
+    for r in class_rows(side_rows(ctx, t, side)):
         code = function_class_of(r)
         if code and code not in out:
             out[code] = (r.values.get(measure, 0.0), r)
