@@ -156,6 +156,28 @@ def _validator(processed: Path, answer_key: dict) -> dict:
     }
 
 
+REPORTS_AT = (500, 3000)  # the issue's 500 units × 3 years (3,000 documents), and 3,000 unit pages
+REPORTS_MB_GOAL = 100
+
+
+def reports_size(reports: Path, units: int) -> dict:
+    """``reports/`` after the batch, and extrapolated to :data:`REPORTS_AT` units: what grows with
+    the units (unit pages, their run records, done-markers) scaled, the rest (panel, index) as is."""
+    def mb(paths) -> float:
+        return sum(p.stat().st_size for p in paths if p.is_file()) / 1e6
+
+    total = mb(reports.rglob("*"))
+    per_unit = [reports / "units", reports / "runs" / "02_unit_report", reports / ".batch-state"]
+    growing = sum(mb(folder.rglob("*")) for folder in per_unit if folder.is_dir())
+    out = {"reports_mb": round(total, 1), "reports_run_records_mb": round(mb((reports / "runs").rglob("*")), 1),
+           "reports_unit_pages_mb": round(mb((reports / "units").rglob("*")), 1),
+           "reports_mb_per_unit": round(growing / max(1, units), 3)}
+    for n in REPORTS_AT:
+        out[f"reports_mb_at_{n}_units"] = round(total - growing + growing / max(1, units) * n, 1)
+    out["reports_mb_goal"] = f"< {REPORTS_MB_GOAL} for the 500-unit × 3-year batch"
+    return out
+
+
 def run(units: int = UNITS, years: list[int] | None = None, naive_units: int = NAIVE_UNITS) -> dict:
     from budgetlens.batch.pool import default_jobs
     from budgetlens.synth import generate_corpus
@@ -192,6 +214,7 @@ def run(units: int = UNITS, years: list[int] | None = None, naive_units: int = N
             out["batch_unit_notebook_seconds_median"] = round(statistics.median(
                 v["seconds"] for k, v in manifest["state"]["notebooks"].items() if k.startswith("unit/")), 2)
         out.update(_validator(work / "processed", answer_key))
+        out.update(reports_size(work / "reports", len(unit_ids)))
 
         # Incremental: nothing changed, then one raw file.
         again_s, again = _batch(raw, work)

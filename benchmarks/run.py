@@ -36,8 +36,11 @@ def main() -> int:
         ("bench_text", lambda m: m.run(_seed_texts())),
         ("bench_pdf", lambda m: m.run([str(p) for p in _pdf_fixtures() if ".seed" in p.name or p.stem[:3].isdigit()])),
         ("bench_validator", lambda m: m.run()),
+        ("bench_extract", lambda m: m.run()),
         ("bench_batch", lambda m: m.run()),
+        ("bench_unit_page", lambda m: m.run_synthetic()),
         ("bench_panel", lambda m: m.run()),
+        ("bench_corpus_cn", lambda m: m.run()),
     ]
     for name, call in steps:
         try:

@@ -37,6 +37,15 @@ def _known_errors() -> list[dict]:
     return out
 
 
+def _identities() -> dict[str, dict]:
+    """The unit, year and kind read off each document's cover by hand (<city>/identities.yaml)."""
+    out = {}
+    for path in sorted(EXPECTED_CN.glob("*/identities.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            out[f"{path.parent.name}/{entry['file']}"] = entry
+    return out
+
+
 def _files_of(expected: dict, city: str) -> list[str]:
     files = expected.get("files") or [expected["file"]]
     return [f if "/" in f else f"{city}/{f}" for f in files]
@@ -47,6 +56,7 @@ def _sample() -> list[str]:
     if FULL:
         return sorted(str(p.relative_to(CORPUS_CN)) for p in CORPUS_CN.glob("*/*.pdf")) if CORPUS_CN.is_dir() else []
     names = {f"{e['city']}/{e['file']}" for e in _known_errors()}
+    names.update(rel for rel, e in _identities().items() if e.get("sample"))
     for path in _hand_read():
         e = json.loads(path.read_text(encoding="utf-8"))
         if not e.get("files"):
@@ -90,12 +100,25 @@ def _close(a, b) -> bool:
 SAMPLE = _sample()
 
 
+IDENTITIES = _identities()
+
+
 @pytest.mark.parametrize("rel", SAMPLE)
 def test_document_extracts_and_is_identified(cn_results, rel):
     doc, err = cn_results[(rel,)]
     assert err is None, f"{rel}: {err}"
     d = doc["document"]
     assert d["unit"] and d["year"] and d["kind"] in {"budget", "final", "performance"}, (rel, d)
+    if rel in IDENTITIES:
+        want = IDENTITIES[rel]
+        assert (d["unit"], d["year"], d["kind"]) == (want["unit"], want["year"], want["kind"]), rel
+
+
+def test_every_corpus_document_has_a_hand_read_identity(corpus_cn_dir):
+    """The identity list covers the corpus, so that the full run checks every document's name."""
+    missing = sorted(str(p.relative_to(corpus_cn_dir)) for p in corpus_cn_dir.glob("*/*.pdf")
+                     if str(p.relative_to(corpus_cn_dir)) not in IDENTITIES)
+    assert not missing, missing
 
 
 @pytest.mark.parametrize("path", _hand_read(), ids=lambda p: f"{p.parent.name}/{p.stem}")

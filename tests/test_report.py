@@ -392,3 +392,6 @@ def test_provenance_block_names_sources_and_hashes():
     html = report.provenance([doc])
     assert "data/raw/x.txt" in html and "f" * 64 in html and "某局 2023决算" in html
     assert f"budgetlens {__version__}" in html and "生成于" in html
+    import pandas
+
+    assert f"pandas {pandas.__version__}" in html  # the versions that made the page

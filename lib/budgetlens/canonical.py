@@ -41,8 +41,16 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s{2,}", " ", s)
 
 
+# An ordinal whose punctuation the text layer moved behind the name ("(一)社会保障和就业支出" read as
+# "一社会保障和就业支出)(", "一、本年收入" as "一本年收入、"): the numeral leads, the brackets trail.
+DISPLACED_ORDINAL_RE = re.compile(r"^[一二三四五六七八九十]+?(?P<body>[\u4e00-\u9fff].*?)(?:[、．.]|[)）][(（]|[(（][)）])$")
+
+
 def strip_ordinal(name: str) -> str:
     """``一、一般公共服务支出`` → ``一般公共服务支出``; ``其中：一般财力`` → ``一般财力``."""
+    m = DISPLACED_ORDINAL_RE.match(name)
+    if m:
+        name = m.group("body")
     prev = None
     while prev != name:
         prev = name
@@ -226,17 +234,26 @@ def _looks_like_row_numbers(cells: list[str]) -> bool:
 
 
 def _measure(col: Column) -> str:
-    """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``)."""
+    """The column's measure; under a 预算数/决算数 group it carries the group (``total@final``), under
+    a 其中 ("of which") group the mark of a part already counted (``operating_expenditure@of``)."""
     m = measure_for_header(col.header)
     if m is None and col.group and not _THREE_ITEM_HEAD.search(normalise_label(col.header)):
         # (A 三公 item under 2023年预算数 is that item, not the group's total.)
         m = measure_for_header(col.group.split("/")[-1])
+    if m == "total" and normalise_label(col.header) == "小计" and col.group:
+        # 基本支出 over 小计 | 人员支出 | 日常公用支出: the 小计 is the group's figure, not the row's total.
+        gm = measure_for_header(col.group.split("/")[-1])
+        if gm is not None and gm not in ("total", "budget", "final"):
+            m = gm
     if m is None:
         m = normalise_label(col.header or col.group) or f"col{col.index}"
     top = normalise_label(col.group.split("/")[0]) if col.group else ""
     group = "final" if re.fullmatch(r"(?:本年|全年)?决算数?", top) else "budget" if re.fullmatch(r"(?:年初|全年)?预算数?", top) else None
     if group is not None:
         return f"{m}@{group}"
+    if col.group and normalise_label(col.group.split("/")[-1]).rstrip(":") == "其中":
+        # 其中：事业单位经营支出 | 上缴上级支出 … beside 基本支出 | 项目支出: already counted in them, no addend
+        return f"{m}@of"
     return m
 
 
@@ -507,14 +524,35 @@ def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool
     return n in {"项目", "科目名称", "项目名称"} or any(n == normalise_label(c.header) for c in cols if c.header)
 
 
+def _first_label_run(block: list[Column]) -> set[int]:
+    """The label columns of a block's first classification: its code columns and the name after them.
+    A later run of code columns (a parallel classification's) starts a mapping, not the row's label."""
+    out: set[int] = set()
+    seen_name = False
+    for col in block:
+        if col.role == "value":
+            break
+        if col.role in {"code_part", "code"} and seen_name:
+            break
+        if col.role == "name":
+            seen_name = True
+        out.add(col.index)
+    return out
+
+
 def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, str, dict[str, float]]:
     code_parts: list[str] = []
     code: str | None = None
     name_cells: list[str] = []
     values: dict[str, float] = {}
+    # A second classification printed beside the first (部门预算支出经济分类 301 01 | 政府预算支出经济分类
+    # 501 01): the row is the first one's; the second's codes and names only map it.
+    first_label_run = _first_label_run(block)
     for col in block:
         cell = row[col.index] if col.index < len(row) else ""
         cell = cell.strip()
+        if col.role in {"code_part", "code", "name"} and col.index not in first_label_run:
+            continue
         if col.role == "code_part":
             if cell and re.fullmatch(r"\d{1,3}", re.sub(r"\s+", "", cell)):
                 code_parts.append(re.sub(r"\s+", "", cell))

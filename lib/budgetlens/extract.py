@@ -5,16 +5,13 @@
 
 from __future__ import annotations
 
+import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
+from .extraction import Extraction
 from .facts import (
     COUNT_KEYS,
     FACT_KEYS,
@@ -24,98 +21,11 @@ from .facts import (
     fact_sources,
     facts_from_tables,
     function_totals,
-    helper_keys,
 )
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
-from .recognize import Recognition, recognize
+from .recognize import recognize
 from .sources import read_source
 from .unit_blocks import names_unit, unit_names
-
-SCHEMA_VERSION = 1
-
-
-@dataclass
-class Extraction:
-    """Everything extracted from one document (possibly several files of one publication)."""
-
-    document: Document
-    sources: list[Document]
-    recognition: Recognition
-    tables: list[CanonicalTable]
-    facts: Facts
-    function_totals: dict[str, float]
-    function_source: str | None
-    narrative: Narrative
-    prior_year: dict[str, float]
-    projects: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-
-    @property
-    def kind(self) -> str:
-        return self.recognition.kind
-
-    def table(self, table_id: str) -> CanonicalTable | None:
-        return next((t for t in self.tables if t.id == table_id), None)
-
-    def tables_frame(self) -> pd.DataFrame:
-        """All canonical tables as one long frame (what ``tables.parquet`` holds)."""
-        frames = [t.frame for t in self.tables if len(t.frame)]
-        if not frames:
-            return pd.DataFrame(columns=["table_id", "section", "row", "code", "level", "name", "label",
-                                         "measure", "value", "line"])
-        out = pd.concat(frames, ignore_index=True)
-        out["code"] = out["code"].astype("string")
-        out["level"] = out["level"].astype("string")
-        out["measure"] = out["measure"].astype("string")
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        doc = self.document
-        rec = self.recognition
-        source: dict[str, Any] = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages}
-        if len(self.sources) > 1:
-            source["files"] = [
-                {"path": s.path, "sha256": s.sha256, "format": s.format, "pages": s.pages} for s in self.sources
-            ]
-        return {
-            "schema": SCHEMA_VERSION,
-            "source": source,
-            "document": {
-                "unit": rec.unit,
-                "year": rec.year,
-                "kind": rec.kind,
-                "scope": rec.scope,
-                "currency_unit": "万元",
-                "source_currency_unit": rec.currency,
-            },
-            "facts": self.facts.as_dict(),
-            "function_totals": {k: _num(v) for k, v in sorted(self.function_totals.items())},
-            "prior_year": {k: _num(v) for k, v in self.prior_year.items()},
-            "projects": self.projects,
-            "tables": [_table_json(t) for t in self.tables if t.id and not t.id.startswith("table_")],
-            "findings": self.findings,
-            "provenance": {k: _provenance(v) for k, v in self.facts.values.items() if k not in helper_keys()},
-            "budgetlens_version": __version__,
-        }
-
-
-def _num(v: float) -> float:
-    return round(float(v), 6)
-
-
-def _table_json(t: CanonicalTable) -> dict[str, Any]:
-    return {"id": t.id, "title": t.title, "label": t.label, "rows": t.rows, "empty": bool(t.empty),
-            "page": t.page, "line": t.line, "source_currency_unit": t.source_currency}
-
-
-def _provenance(fv: FactValue) -> dict[str, Any]:
-    out: dict[str, Any] = {"source": fv.source}
-    for key in ("table", "row", "line", "text"):
-        v = getattr(fv, key)
-        if v is not None:
-            out[key] = v
-    return out
 
 
 def merge_documents(docs: list[Document]) -> Document:
@@ -143,20 +53,25 @@ def extract(paths: str | Path | list[str | Path]) -> Extraction:
 
 def extract_document(doc: Document) -> Extraction:
     from .performance.rows import is_title as is_form_title
+    from .sources.captions import lift_captions
     from .sources.plain import is_plain, rebuild
     from .sources.title_order import restore_title_order
 
     if is_plain(doc):
         doc = rebuild(restore_title_order(doc))
-    rec = recognize(doc)
+    rec = recognize(lift_captions(doc))
     # Performance forms are read from their raw grids (budgetlens.performance); unrecognised
     # tables carry nothing the contract uses: neither needs a canonical frame.
     tables = [canonicalize(t, rec.currency) for t in rec.tables if t.kind is not None and t.kind.layout != "performance"]
     standard = [t for t in tables if t.kind_name is not None]
-    if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
-        raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
     forms = any(t.kind is not None and t.kind.layout == "performance" for t in rec.tables) \
         or any(is_form_title(b.text) for b in doc.text_blocks())  # (a plain text layer's forms are lines)
+    if rec.kind in ("budget", "final") and not standard and forms and not _has_narrative_words(doc):
+        # Performance forms published alone (项目支出绩效目标表, 部门整体预算绩效目标申报表): a document of
+        # performance forms, dated by the budget year they were set for.
+        rec.kind = "performance"
+    if rec.kind in ("budget", "final") and not standard and not _has_disclosure_words(doc):
+        raise SourceError(doc.path, "not a budget or final-account disclosure (no standard tables or 预算/决算 narrative)")
     if rec.kind == "performance" and not forms and not _has_disclosure_words(doc):
         raise SourceError(doc.path, "not a budget or final-account disclosure")
     facts = facts_from_tables(tables, rec.kind)
@@ -186,6 +101,11 @@ def _adds_up(ftotals: dict[str, float], facts: Facts) -> bool:
     total = sum(ftotals.values())
     keys = ("expenditure_total", "grand_total", "general_budget_expenditure", "fiscal_revenue")
     return any(facts.get(k) is not None and abs(total - facts.get(k)) <= 0.005 * len(ftotals) + 1e-6 for k in keys)
+
+
+def _has_narrative_words(doc: Document) -> bool:
+    """The document explains its budget in prose (收支增减, 机关运行经费…): a narrative volume, not forms."""
+    return bool(re.search(r"情况说明|机关运行经费", doc.full_text[:20000]))
 
 
 def _has_disclosure_words(doc: Document) -> bool:

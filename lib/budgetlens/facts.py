@@ -144,8 +144,11 @@ def _is_total_alias(alias: str) -> bool:
     return normalise_label(alias) in {"合计", "总计"}
 
 
-def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None]:
-    """Apply one source spec to a table: (value, evidence) or (None, None) when not printed."""
+def lookup(table: CanonicalTable, spec: dict, doc_kind: str | None = None) -> tuple[float | None, dict | None]:
+    """Apply one source spec to a table: (value, evidence) or (None, None) when not printed.
+
+    A measure printed under a 预算数/决算数 group (``personnel@budget``: 预算数 over 合计 | 人员经费 |
+    公用经费) is that measure in the group this kind of document reports."""
     cells = _cells(table)
     if not cells:
         # Nothing printed under the title: 0 only when the table says it is empty (本表无数据);
@@ -175,6 +178,9 @@ def lookup(table: CanonicalTable, spec: dict) -> tuple[float | None, dict | None
         hit = [c for c in hit if c.row == hit[0].row]
     if measure:
         vals = [c for c in hit if c.measure == measure]
+        if not vals and doc_kind is not None:
+            measure = f"{measure}@{doc_kind}"
+            vals = [c for c in hit if c.measure == measure]
     else:
         # A label/amount row: its first amount (the 金额/预算数 column), per row.
         seen: set[int] = set()
@@ -209,7 +215,7 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
                 (t for t in tables if t.id == spec["table"] and any(c.code in spec["codes"] for c in _cells(t))), None)
             if table is None:
                 continue
-            value, ev = lookup(table, spec)
+            value, ev = lookup(table, spec, doc_kind)
             if value is None:
                 continue
             fv = FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"],
@@ -364,7 +370,7 @@ def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozens
 THREE_PUBLIC_ITEMS = {
     "abroad": re.compile(r"因公出国"),
     "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|^小计$"),
-    "vehicle_purchase": re.compile(r"公务用车购置费?$|车辆购置|^购置费$"),
+    "vehicle_purchase": re.compile(r"公务用车购置经?费?$|车辆购置|^购置经?费$"),
     "vehicle_operation": re.compile(r"公务用车运行(?:维护)?费?$|^运行(?:维护)?费$"),
     "reception": re.compile(r"公务接待"),
     "total": re.compile(r"^(?:合计|总计|\"?三公\"?经费(?:支出)?(?:合计|小计)?|小计合计)$"),

@@ -86,6 +86,22 @@ class Mention:
     sentence: str
 
 
+def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
+    """The sentence lists two or more figures after 其中."""
+    qz = text.find("其中")
+    return qz >= 0 and sum(1 for m in mentioned if text.find(m.printed) > qz) >= 2
+
+
+def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
+    """"A X万元，其中：B…、C…。": the sentence is about A, so a next sentence's bare "比上年…" is too."""
+    qz = text.find("其中")
+    if qz < 0:
+        return None
+    at = [(text.find(m.printed), m) for m in mentioned]
+    before = [m for i, m in at if 0 <= i < qz]
+    return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
+
+
 @dataclass
 class Change:
     """A year-over-year statement about one fact."""
@@ -433,10 +449,13 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         if code and v is not None:
             nar.class_mentions.append((code, v, s.line, s.heading))
     mentioned = [m for m in nar.mentions if m.sentence == s.text]
-    # A sentence of one figure hands its subject on ("基本支出预算数为18570.82万元。与上年相比增加…");
-    # after several ("…服务费7,083.34万元，上年结转564.09万元。较上年增加…") which one is meant is unknown.
-    nar.last_subject = (mentioned[-1].key, mentioned[-1].key, mentioned[-1].value) \
-        if mentioned and len(amounts) == 1 else None
+    # "A X万元，其中：B…、C…" hands A on; a sentence of one figure hands its subject on ("基本支出预算数为
+    # 18570.82万元。与上年相比增加…"); after several ("…服务费7,083.34万元，上年结转564.09万元。较上年增加…")
+    # which one is meant is unknown.
+    last = _head_mention(text, mentioned)
+    if last is None and mentioned and len(amounts) == 1 and not _lists_parts(text, mentioned):
+        last = mentioned[-1]
+    nar.last_subject = (last.key, last.key, last.value) if last else None
     # Shares.
     for m in SHARE_RE.finditer(text):
         before = [x for x in subjects if x[1] <= m.start()]

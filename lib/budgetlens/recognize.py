@@ -3,7 +3,8 @@
 Tables are identified by the title printed above them (matched against the registry's
 aliases), never by their number; the label (公开01表, 表一, 预算公开表1) and the unit line
 (部门名称：…  金额单位：万元) are read from the same context. A table with no context of its
-own directly after another table is that table's continuation across a page break.
+own directly after another table is that table's continuation across a page break, and so is one
+that reprints the previous table's heading (same title, label and unit) without a total row of its own.
 """
 
 from __future__ import annotations
@@ -13,8 +14,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .document import PAGE_NUMBER_RE, Block, Document, RawTable
+from .identify import (
+    commonest_year,
+    unit_from_cover,
+    unit_from_duties,
+    unit_from_label_cells,
+    year_from_lines,
+    year_of_split_title,
+)
 from .numbers import is_amount
 from .registry import TableKind, classify_title, normalise_label
+from .sources.captions import trim_margins
 
 LABEL_RE = re.compile(
     r"^(?:(?:部门|单位|预算|决算)?(?:公开|预算公开|决算公开|部门预算|单位预算)?\s*(?:表|附表)\s*(?:[0-9０-９]+|[一二三四五六七八九十]+(?!般))"
@@ -132,6 +142,10 @@ def _is_header_like(row: list[str]) -> bool:
 
 def _join_continuation(first: RawTable, cont: RawTable) -> None:
     """Append a continuation's rows, dropping a repeated copy of the first part's header."""
+    if cont.width == first.width - 1 and all(not (r and r[0].strip()) for r in first.rows) \
+            and any(r and r[0].strip() for r in cont.rows):
+        # The first part drawn with a blank left margin column, its continuation without it.
+        cont.rows = [["", *r] for r in cont.rows]
     header = [r for r in first.rows[:6] if _is_header_like(r)]
     header_keys = {tuple(compact(c) for c in r) for r in header}
     rows, lines = list(cont.rows), list(cont.row_lines or [cont.page] * len(cont.rows))
@@ -161,6 +175,10 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
             if _compatible(prev.raw, block.table):
                 _join_continuation(prev.raw, block.table)
                 continue
+        ctx = _read_context(between)
+        if result and _repeats_heading(result[-1], ctx, block.table):
+            _join_continuation(result[-1].raw, block.table)
+            continue
         # Lines right after the previous table that say it is empty belong to it.
         if result:
             trailer = []
@@ -173,13 +191,14 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 if NO_DATA_RE.search(compact(b.text)):
                     prev.context.empty_declared = True
                 prev.context.notes.append(b.text)
-        ctx = _read_context(between)
         kind = classify_title(ctx.title)[0] if ctx.title else None
         if result and prev_at >= 0 and _repeats_context(result[-1], ctx, kind, between) \
                 and _compatible(result[-1].raw, block.table):
             _join_continuation(result[-1].raw, block.table)  # the next page prints title and header again
             continue
         result.append(RecognizedTable(kind=kind, raw=block.table, context=ctx, index=len(result) + 1))
+    for t in result:
+        t.raw.rows = trim_margins(t.raw.rows)
     if result:
         tail = _context_lines(blocks, prev_table_at + 1, len(blocks))[:6]
         for b in tail:
@@ -210,6 +229,19 @@ def _is_caption_line(text: str) -> bool:
     if not text or text.startswith("注"):
         return True
     return len(text) <= 80 and "。" not in text and "，" not in text and not re.search(r"\d{3,}\s*万元", text)
+
+
+def _repeats_heading(prev: RecognizedTable, ctx: TableContext, table: RawTable) -> bool:
+    """A continuation page that reprints the heading (公开表3 / 支出总体情况表 / 部门（单位）：… again):
+    same title, label and unit as the table before it, as many columns, and its first figures are
+    not a 合计 row (a second table of the same title opens with its own total)."""
+    p = prev.context
+    if not (ctx.title and p.title and compact(ctx.title) == compact(p.title) and ctx.label and ctx.label == p.label):
+        return False
+    if ctx.unit_name != p.unit_name or abs(prev.raw.width - table.width) > 1 or not prev.raw.rows:
+        return False
+    first = next((r for r in table.rows if not _is_header_like(r)), None)
+    return first is not None and not any(re.search(r"合\s*计|总\s*计", c) for c in first if c)
 
 
 def _compatible(a: RawTable, b: RawTable) -> bool:
@@ -293,22 +325,24 @@ def detect_kind(doc: Document) -> str | None:
 
 def detect_year(doc: Document, kind: str | None) -> int | None:
     """Fiscal year: the first year named in the title lines, else the commonest in the text."""
+    if (split := year_of_split_title(doc)) is not None:
+        return split
     for b in doc.text_blocks()[:15]:
         m = YEAR_RE.search(compact(b.text)) or re.search(r"[(（](20\d{2})年度?[)）]", compact(b.text))
         if m:
             return int(m.group(1))
         if m := _CN_YEAR_RE.search(compact(b.text)):
             return int(m.group(1).translate(_CN_DIGITS))  # 二〇二四年部门预算
-    years = Counter(int(y) for y in YEAR_RE.findall(compact(doc.full_text)[:20000]))
-    return years.most_common(1)[0][0] if years else None
+    # A year on a line of its own (（2026年度） under a form's title), else the commonest in the text.
+    if (year := year_from_lines(doc)) is not None:
+        return year
+    return commonest_year(doc)
 
 
 _UNIT_SUFFIX = re.compile(
     r"^[\u4e00-\u9fff（）()]{3,40}(?:局|中心|委员会|办公室|办公厅|厅|院|部|处|站|所|会|馆|队|校|委|办|署|社|室|馆|街道办事处|人民政府|政府"
     r"|联|协|镇|乡|街道|中学|小学|大学|学院|幼儿园|台|林场|农场|团|监狱|宫|开发区|保护区|示范区|园区|管理区)$"
 )
-# A unit named by a title (X2024年部门预算): any run of Chinese that is not a part heading.
-_TITLE_UNIT = re.compile(r"^(?!第[一二三四五六七八九十]+部分|目录|关于)[\u4e00-\u9fff（）()]{2,40}$")
 
 
 def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
@@ -316,6 +350,9 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
     names = Counter(t.context.unit_name for t in tables if t.context.unit_name)
     if names:
         return names.most_common(1)[0][0]
+    # A label cell beside the name (部门名称 | X: a tables volume's 部门整体 form).
+    if named := unit_from_label_cells(doc):
+        return named
     # Lines such as 单位名称：X anywhere in the text (performance forms, title pages).
     for b in doc.text_blocks():
         m = UNIT_NAME_RE.search(b.text)
@@ -330,21 +367,14 @@ def detect_unit(doc: Document, tables: list[RecognizedTable]) -> str | None:
         if m and _UNIT_SUFFIX.match(m.group(1)):
             part = m.group(1)
             break
-    for b in doc.text_blocks()[:12]:
-        t = _LABEL_PREFIX.sub("", compact(b.text))
-        t = re.sub(_CN_YEAR_RE.pattern + "度?", "", re.sub(r"20\d{2}年(?:度)?", "", t))
-        t, titled = re.subn(r"(?:部门|单位)(?:预算|决算)(?:公开)?(?:说明|报告|情况说明|材料|信息)?$", "", t)
-        if not titled:
-            t = re.sub(r"(?:预算|决算)(?:公开)?(?:说明|报告|情况说明|材料|信息)?$", "", t)
-        # "X2024年部门预算" names its unit whatever X ends with (某县妇联, 某某镇); a bare line
-        # must end like a unit's name.
-        if _UNIT_SUFFIX.match(t) or (titled and _TITLE_UNIT.match(t)):
-            title = t
-            break
+    title = unit_from_cover(doc)
     if part and title:
         return title if title.endswith(part) else part
     if part or title:
         return part or title
+    # A narrative with no cover: the first sentence of its duty section (X属于…, X主要职责…).
+    if named := unit_from_duties(doc):
+        return named
     for b in doc.text_blocks()[:60]:
         # (A label printed without its colon is not part of the name: 部门名称 某县自然资源局.)
         t = _LABEL_PREFIX.sub("", compact(b.text))

@@ -20,9 +20,10 @@ it wrote):
 How a notebook is run: the template in ``notebooks/`` is never modified; papermill executes it
 with the parameters into ``reports/runs/<notebook>/<id>.ipynb`` (a temporary name first, renamed
 when the run succeeded; a failed run is kept as ``<id>.failed.ipynb`` and a :class:`ReportError`
-names it). That executed notebook is the run record. nbconvert then exports it without input
-cells, with the custom template in ``templates/`` (no external scripts, styles or fonts: the page
-is self-contained and prints on A4). ``timeout`` is the seconds one cell may run;
+names it). nbconvert exports the executed notebook without input cells, with the custom template
+in ``templates/`` (no external scripts, styles or fonts: the page is self-contained and prints on
+A4); then the executed notebook is written as the run record, its images replaced by references to
+the page that embeds them (:mod:`budgetlens.runrecords`: each chart stored once). ``timeout`` is the seconds one cell may run;
 ``kernel_name`` None means ``python3``, i.e. the interpreter running budgetlens.
 
 Parameters are validated twice: here before a kernel starts (unknown parameter names, a document or
@@ -38,11 +39,12 @@ import os
 import platform
 import tempfile
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__, metrics, prose
+from . import __version__, metrics, prose, runrecords
 from .fsutil import atomic_write_text
 from .units import (
     KIND_LABELS,
@@ -53,9 +55,11 @@ from .units import (
     load_units,
     require_document,
     require_processed,
+    require_unit,
     unit_ids,
     unit_table,
 )
+from .versions import git_commit, lock_sha256, package_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -133,13 +137,21 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str) -> None:
 
 def validate_parameters(notebook: str, parameters: Mapping[str, Any]) -> None:
     """Raise :class:`ParameterError` for a parameter the template's ``parameters`` cell does not declare."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template_path(notebook))))
+    path = template_path(notebook)
+    stat = path.stat()
+    declared = _declared_parameters(str(path), stat.st_size, stat.st_mtime_ns)
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise ParameterError(f"{notebook}.ipynb: unknown parameter(s) {', '.join(unknown)}; "
                              f"its parameters cell declares {', '.join(sorted(declared)) or 'none'}")
+
+
+@lru_cache(maxsize=8)
+def _declared_parameters(path: str, size: int, mtime_ns: int) -> frozenset[str]:
+    """The names a template's parameters cell declares (read once per template version)."""
+    import papermill
+
+    return frozenset(papermill.inspect_notebook(path))
 
 
 def load_document_parameter(source_doc_id: str | None, processed: str | Path | None) -> UnitDocument:
@@ -176,9 +188,13 @@ def load_units_parameter(processed: str | Path | None, aliases: str | Path | Non
 # --- running and exporting --------------------------------------------------------------------
 
 def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], reports: Path, *, timeout: int,
-                   kernel_name: str | None) -> Path:
+                   kernel_name: str | None, page: tuple[Path, str] | None = None) -> Path:
     """Execute a template with papermill into ``reports/runs/<notebook>/<record_id>.ipynb``
-    (written under a temporary name, renamed on success; a failure is kept as ``.failed.ipynb``)."""
+    (written under a temporary name, renamed on success; a failure is kept as ``.failed.ipynb``).
+
+    With ``page`` = (target, title) the page is exported from the executed notebook first, then
+    the record is written with its images as references to that page (:mod:`budgetlens.runrecords`).
+    """
     import papermill
 
     validate_parameters(notebook, parameters)
@@ -189,13 +205,11 @@ def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], re
     fd, tmp = tempfile.mkstemp(prefix=f".{record_id}.", suffix=".ipynb", dir=runs)
     os.close(fd)
     try:
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(template), tmp, parameters=parameters, kernel_name=kernel_name or DEFAULT_KERNEL,
             execution_timeout=timeout, progress_bar=False, log_output=False, cwd=str(template.parent),
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no kernel log lines on stderr (cell errors come back through papermill)
         )
-        os.replace(tmp, record)
-        return record
     except Exception as exc:
         failed = runs / f"{record_id}.failed.ipynb"
         where = ""
@@ -208,23 +222,49 @@ def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], re
     finally:
         if Path(tmp).exists():
             os.unlink(tmp)
+    if page is None:
+        _write_notebook(record, nb)
+        return record
+    target, title = page
+    _export(nb, target, title)
+    stripped, _ = runrecords.strip_images(nb, os.path.relpath(target, runs))
+    _write_notebook(record, stripped)
+    return record
+
+
+def _write_notebook(path: Path, nb: Any) -> Path:
+    import nbformat
+
+    return atomic_write_text(path, nbformat.writes(nb))
 
 
 def export_html(record: Path, target: Path, title: str) -> Path:
     """Export an executed notebook to a self-contained HTML page (no input cells, no prompts)."""
     import nbformat
+
+    return _export(nbformat.read(str(record), as_version=4), target, title)
+
+
+def _export(nb: Any, target: Path, title: str) -> Path:
+    nb = nb.copy()
+    nb.metadata = nb.metadata.copy()
+    nb.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(nb, resources={"budgetlens": {"css": stylesheet(), "title": title}})
+    return atomic_write_text(target, body)
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: building one compiles its Jinja templates (a tenth of a second)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(str(record), as_version=4)
-    nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="classic", template_file=str(TEMPLATES / "page.html.j2"))
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"budgetlens": {"css": stylesheet(), "title": title}})
-    return atomic_write_text(target, body)
+    return exporter
 
 
 def stylesheet() -> str:
@@ -242,12 +282,12 @@ def run_document_notebook(source_doc_id: str, processed: Path, reports: Path, *,
     """
     folder = resolve_processed(processed)
     require_document(source_doc_id, folder)
-    record = _run_to_record(DOCUMENT_NOTEBOOK, source_doc_id,
-                            {"source_doc_id": source_doc_id, "processed": str(folder)}, Path(reports),
-                            timeout=timeout, kernel_name=kernel_name)
     doc = UnitDocument.load(folder, source_doc_id)
-    return export_html(record, Path(reports) / "documents" / f"{source_doc_id}.html",
-                       f"{prose.source_file(doc)} · {doc.unit} {doc.label}")
+    target = Path(reports) / "documents" / f"{source_doc_id}.html"
+    _run_to_record(DOCUMENT_NOTEBOOK, source_doc_id, {"source_doc_id": source_doc_id, "processed": str(folder)},
+                   Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, f"{prose.source_file(doc)} · {doc.unit} {doc.label}"))
+    return target
 
 
 def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: int = 600,
@@ -260,10 +300,12 @@ def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: 
     """
     folder = resolve_processed(processed)
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
-    unit = load_unit(unit_id, folder, aliases)
+    rows = require_unit(unit_id, unit_table(folder, aliases))
     params = {"unit_id": unit_id, "processed": str(folder), "aliases": str(aliases) if aliases else ""}
-    record = _run_to_record(UNIT_NOTEBOOK, unit_id, params, Path(reports), timeout=timeout, kernel_name=kernel_name)
-    return export_html(record, Path(reports) / "units" / f"{unit_id}.html", f"{unit.name} · 预决算分析")
+    target = Path(reports) / "units" / f"{unit_id}.html"
+    _run_to_record(UNIT_NOTEBOOK, unit_id, params, Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, f"{rows['unit_name'].iloc[0]} · 预决算分析"))
+    return target
 
 
 def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None) -> Path:
@@ -272,8 +314,10 @@ def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, ke
     folder = resolve_processed(processed)
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
     params = {"processed": str(folder), "aliases": str(aliases) if aliases else ""}
-    record = _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name)
-    return export_html(record, Path(reports) / "panel.html", "各单位对比")
+    target = Path(reports) / "panel.html"
+    _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, "各单位对比"))
+    return target
 
 
 def _catalog_paths(folder: Path) -> list[str]:
@@ -440,46 +484,9 @@ def checklist_section(doc: UnitDocument) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def git_commit(start: Path | None = None) -> str | None:
-    """The commit of the project's checkout, read from ``.git`` (no git command); None outside one."""
-    here = (start or PROJECT_ROOT).resolve()
-    for folder in [here, *here.parents]:
-        git = folder / ".git"
-        if git.is_file():  # a worktree: "gitdir: …"
-            text = git.read_text(encoding="utf-8").strip()
-            if text.startswith("gitdir:"):
-                git = (folder / text.split(":", 1)[1].strip()).resolve()
-        if not git.is_dir():
-            continue
-        try:
-            head = (git / "HEAD").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        if not head.startswith("ref:"):
-            return head or None
-        ref = head.split(":", 1)[1].strip()
-        for base in (git, _common_dir(git)):
-            ref_file = base / ref
-            if ref_file.is_file():
-                return ref_file.read_text(encoding="utf-8").strip() or None
-            packed = base / "packed-refs"
-            if packed.is_file():
-                for line in packed.read_text(encoding="utf-8").splitlines():
-                    if line.endswith(" " + ref):
-                        return line.split(" ", 1)[0]
-        return None
-    return None
-
-
-def _common_dir(git: Path) -> Path:
-    common = git / "commondir"
-    if common.is_file():
-        return (git / common.read_text(encoding="utf-8").strip()).resolve()
-    return git
-
-
 def provenance(documents: Iterable[Any]) -> str:
-    """The closing provenance block: source files with sha256, budgetlens version, git commit, date."""
+    """The closing provenance block: source files with sha256, budgetlens version, git commit, date,
+    the key packages' versions and the lock file's sha256 (:mod:`budgetlens.versions`)."""
     rows = []
     for d in documents:
         data = metrics.contract(d)
@@ -494,9 +501,13 @@ def provenance(documents: Iterable[Any]) -> str:
     when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = (f"budgetlens {html.escape(__version__)} · git commit {html.escape(commit[:12]) if commit else '（非 git 检出）'}"
             f" · Python {platform.python_version()} · 生成于 {when}")
+    lock = lock_sha256()
+    packages = " · ".join(f"{html.escape(n)} {html.escape(v)}" for n, v in package_versions().items() if v)
+    versions = (f'<p class="meta versions">依赖版本：{packages}'
+                f"{f' · requirements.lock sha256 <code>{lock[:12]}</code>' if lock else ''}</p>")
     table = ('<table class="data provenance-files"><thead><tr><th>源文件</th><th>文件</th><th>sha256</th></tr></thead>'
              f"<tbody>{''.join(rows)}</tbody></table>") if rows else ""
-    return (f'<section class="provenance"><h2>数据来源与生成信息</h2>{table}<p class="meta">{meta}</p>'
+    return (f'<section class="provenance"><h2>数据来源与生成信息</h2>{table}<p class="meta">{meta}</p>{versions}'
             "<p class=\"meta\">所有金额单位为万元（以元列示的报表已除以10,000）。数字后的上标注明其所在报表、行次及源文件行号；"
             "校验规则与口径见 budgetlens 文档。</p></section>")
 

@@ -10,6 +10,9 @@ Stages (each with its own progress bar):
    parallel; units come from :func:`budgetlens.units.unit_table`.
 3. **index** — ``reports/index.html`` once the notebooks are done.
 
+Between 1 and 2 the research dataset is written to ``reports/dataset/`` (:mod:`budgetlens.export`),
+when a document changed.
+
 A failure of one document or notebook is recorded (stage, file, one-line reason) and the others
 go on. ``reports/run_manifest.json`` (written atomically) lists what was produced, what failed
 and why, timings, and the fingerprints that make the next run incremental (see
@@ -22,17 +25,22 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..fsutil import remove_temporary_files
 from ..inputs import expand_inputs, group_publications
 from ..store import document_id
+from ..versions import environment
 from . import state as st
 from .pool import DaskPool, LocalPool, Outcome, Task, default_jobs
 from .tasks import Notebooks, ReportNotebooks, extract_task, notebook_task
 
+DATASET = "dataset"
+"""The research dataset's folder under ``reports/`` (``budgetlens export``)."""
 DEADLINE_GRACE = 30.0
 """Seconds a worker gets beyond ``timeout`` (kernel start, HTML export) before it is stopped."""
 
@@ -81,6 +89,18 @@ class BatchRun:
         prev_state = self.previous.get("state") or {}
         if prev_state.get("processed") != str(self.processed.resolve()):
             prev_state = {}  # another output folder: nothing to reuse
+        # Steps finished after the manifest was last written (a run killed with kill -9, a lost
+        # machine) left done-markers: they are as good as manifest entries, and newer.
+        self.markers = st.DoneMarkers(self.reports, self.processed)
+        prev_state = dict(prev_state)
+        self.resumed: set[str] = set()
+        for stage in ("documents", "notebooks"):
+            entries = dict(prev_state.get(stage) or {})
+            for key, entry in self.markers.load(stage).items():
+                if entries.get(key) != entry:
+                    entries[key] = entry
+                    self.resumed.add(key)
+            prev_state[stage] = entries
         self.prev_state = prev_state
         self.hashes = st.HashCache()
         self.code = st.code_fingerprint()
@@ -107,6 +127,7 @@ class BatchRun:
             "units_input": prev_state.get("units_input"),
         }
         self.changed_docs: set[str] = set()
+        self.dataset: dict[str, Any] | None = None
         self.interrupted = False
 
     # ------------------------------------------------------------------ executor
@@ -122,23 +143,23 @@ class BatchRun:
             self._description = self._pool.describe()
         return self._pool
 
-    def _run_tasks(self, stage: str, tasks: list[Task], unit: str) -> list[Outcome]:
+    def _run_tasks(self, stage: str, tasks: list[Task], unit: str) -> Iterator[Outcome]:
+        """The tasks' outcomes as they finish (each is recorded, and its done-marker written, before
+        the next is waited for: a run killed now keeps what it finished)."""
         if not tasks:
-            return []
+            return
         from tqdm.auto import tqdm
 
-        outcomes = []
         failed = 0
         with tqdm(total=len(tasks), desc=stage, unit=unit, disable=not self.progress, file=sys.stderr,
                   dynamic_ncols=True, leave=True) as bar:
             for outcome in self._executor().run(tasks):
-                outcomes.append(outcome)
                 value = outcome.value if isinstance(outcome.value, dict) else {}
                 if not outcome.ok or value.get("ok") is False:
                     failed += 1
                     bar.set_postfix(failed=failed)
                 bar.update(1)
-        return outcomes
+                yield outcome
 
     @staticmethod
     def _result(outcome: Outcome) -> dict[str, Any]:
@@ -274,6 +295,8 @@ class BatchRun:
                 fresh.add(item.key)
             else:
                 failed += 1
+        # Volumes extracted by an interrupted run were never paired, nor catalogued.
+        fresh |= {k for k in docs if k in self.resumed}
         paired = self._pair_by_content(docs, fresh)
         if fresh or paired or (docs and not (self.processed / "catalog.parquet").is_file()):
             from ..store import write_catalog
@@ -303,30 +326,26 @@ class BatchRun:
             entry.update(reason=result.get("reason", "failed"), transient=bool(result.get("transient")))
             self._fail("extract", name, entry["reason"], transient=entry["transient"])
         docs[item.key] = entry
+        self._mark("documents", item.key, entry)
         return entry["ok"]
+
+    def _mark(self, stage: str, key: str, entry: dict[str, Any]) -> None:
+        """The step's done-marker: written after its outputs when it succeeded, removed when not."""
+        if entry.get("ok"):
+            self.markers.put(stage, key, entry)
+        else:
+            self.markers.drop(stage, key)
 
     def _pair_by_content(self, docs: dict[str, dict[str, Any]], fresh: set[str]) -> int:
         """Volumes of one publication found by content (see :mod:`budgetlens.publications`)."""
-        from ..publications import _same_unit
+        from ..publications import match_signatures
 
-        cands = [(k, e) for k, e in docs.items()
+        cands = {k: e["signature"] for k, e in docs.items()
                  if e.get("ok") and not e.get("members") and e.get("signature")
-                 and (e["signature"].get("narrative_only") or e["signature"].get("tables_only"))]
-        if not any(k in fresh for k, _ in cands):
+                 and (e["signature"].get("narrative_only") or e["signature"].get("tables_only"))}
+        if not any(k in fresh for k in cands):
             return 0
-        narrative = [(k, e) for k, e in cands if e["signature"]["narrative_only"]]
-        tables = [(k, e) for k, e in cands if e["signature"]["tables_only"]]
-        used: set[str] = set()
-        pairs = []
-        for nk, n in narrative:
-            for tk, tv in tables:
-                ns, ts = n["signature"], tv["signature"]
-                if tk in used or ns.get("year") != ts.get("year") or ns.get("kind") != ts.get("kind"):
-                    continue
-                if _same_unit(ns.get("unit"), ts.get("unit")):
-                    pairs.append((nk, tk))
-                    used |= {nk, tk}
-                    break
+        pairs = match_signatures(cands)
         pairs = [(nk, tk) for nk, tk in pairs if nk in fresh or tk in fresh]
         if not pairs:
             return 0
@@ -345,6 +364,8 @@ class BatchRun:
                            transient=bool(result.get("transient")))
                 continue
             n_entry, t_entry = docs.pop(nk), docs.pop(tk)
+            self.markers.drop("documents", nk)
+            self.markers.drop("documents", tk)
             item = DocItem(nk + "\n" + tk, paths, result["doc_id"], [nk, tk])
             self._record_extraction(item, n_entry["inputs"] + t_entry["inputs"], result, docs)
             if t_entry["doc_id"] != result["doc_id"]:
@@ -407,7 +428,7 @@ class BatchRun:
     def _due(self, item: NotebookItem, entry: dict[str, Any] | None) -> str:
         """'run', 'up to date', 'carried' (a failure nothing has changed since) or 'keep' (not retried now)."""
         same = bool(entry) and entry.get("fingerprint") == item.fingerprint
-        if same and entry.get("ok") and (not entry.get("output") or Path(entry["output"]).exists()):
+        if same and entry.get("ok") and self._output_intact(entry):
             return "up to date"
         if same and not entry.get("ok") and not entry.get("transient") and not self.retry_failed:
             return "carried"
@@ -418,6 +439,15 @@ class BatchRun:
                 return "run"  # depends on a document that a retry just re-extracted
             return "keep"
         return "run"
+
+    def _output_intact(self, entry: dict[str, Any]) -> bool:
+        """The page a notebook entry names is there, and is the one it wrote (when its hash was recorded)."""
+        output = entry.get("output")
+        if not output:
+            return True
+        if "output_sha256" in entry:
+            return self.hashes.sha(output) == entry["output_sha256"]
+        return Path(output).exists()
 
     def _notebook_task(self, item: NotebookItem) -> Task:
         return Task(item.key, notebook_task,
@@ -432,12 +462,15 @@ class BatchRun:
                  "seconds": round(result.get("seconds", 0.0), 3)}
         if entry["ok"]:
             entry["output"] = result.get("output")
+            if entry["output"]:
+                entry["output_sha256"] = self.hashes.sha(entry["output"])
             self.produced.append({"stage": item.kind, "file": item.key, "output": entry["output"], "status": "ran",
                                   "seconds": entry["seconds"]})
         else:
             entry.update(reason=result.get("reason", "failed"), transient=bool(result.get("transient")))
             self._fail(item.kind, item.key, entry["reason"], transient=entry["transient"])
         notebooks[item.key] = entry
+        self._mark("notebooks", item.key, entry)
 
     def stage_notebooks(self) -> None:
         t = time.perf_counter()
@@ -509,6 +542,25 @@ class BatchRun:
                     up_to_date=int(due == "up to date"), carried=int(due == "carried"),
                     failed=int(bool(ran_index) and not notebooks["index"].get("ok")))
 
+    # ------------------------------------------------------------------ the research dataset
+
+    def stage_dataset(self) -> None:
+        """``REPORTS/dataset/`` (:mod:`budgetlens.export`), rewritten only when a document changed;
+        recorded as the manifest's ``dataset`` (a failure is listed with the others)."""
+        t = time.perf_counter()
+        out = self.reports / DATASET
+        if not (self.processed / "catalog.parquet").is_file():
+            return
+        try:
+            from ..export import export_dataset
+
+            result = export_dataset(self.processed, out)
+        except Exception as exc:  # noqa: BLE001 - the pages still get made; the failure is listed
+            self._fail("dataset", str(out), f"{type(exc).__name__}: {exc}")
+            return
+        self.dataset = {"folder": str(out), "written": result.written, "rows": result.rows, "bytes": result.bytes,
+                        "seconds": round(time.perf_counter() - t, 3)}
+
     # ------------------------------------------------------------------ the run
 
     def manifest(self, *, finished: bool) -> dict[str, Any]:
@@ -518,6 +570,8 @@ class BatchRun:
             "command": "budgetlens batch",
             "budgetlens_version": __version__,
             "code_sha256": self.code["lib_sha256"],
+            "environment": environment(),
+            "dataset": self.dataset,
             "started": self.started,
             "finished": _now() if finished else None,
             "interrupted": self.interrupted,
@@ -548,16 +602,33 @@ class BatchRun:
             "state": self.state,
         }
 
+    def _start(self) -> None:
+        """Lock the reports folder for this run, then remove what an interrupted run left half-written."""
+        self.reports.mkdir(parents=True, exist_ok=True)
+        self._lock = st.lock_folder(self.reports)
+        removed = [p for folder in (self.reports, self.processed) if folder.is_dir()
+                   for p in remove_temporary_files(folder)]
+        if removed:
+            self.notes.append(f"removed {len(removed)} temporary file(s) of an interrupted run")
+
+    def _finish_markers(self) -> None:
+        """After a finished run the manifest holds everything: markers of steps gone from it go."""
+        self.markers.prune("documents", set(self.state.get("documents") or {}))
+        self.markers.prune("notebooks", set(self.state.get("notebooks") or {}))
+
     def run(self) -> dict[str, Any]:
         if self.retry_failed and not self.previous:
             self.notes.append(f"--retry-failed: no previous manifest at {self.manifest_path}; nothing to retry")
+        self._start()
         try:
             if self.retry_failed and not self.previous:
                 self.state["documents"] = {}
             else:
                 self.stage_extract()
+                self.stage_dataset()
                 st.write_manifest(self.manifest_path, self.manifest(finished=False))
                 self.stage_notebooks()
+                self._completed = True
         except KeyboardInterrupt:
             self.interrupted = True
             raise
@@ -566,6 +637,9 @@ class BatchRun:
                 self._pool.close(force=self.interrupted)
             manifest = self.manifest(finished=not self.interrupted)
             st.write_manifest(self.manifest_path, manifest)
+            if getattr(self, "_completed", False):
+                self._finish_markers()
+            self._lock.release()
         return manifest
 
 

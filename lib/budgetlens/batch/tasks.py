@@ -25,9 +25,10 @@ def extract_task(paths: list[str], processed: str) -> dict[str, Any]:
     """
     from ..document import SourceError
     from ..extract import extract
-    from ..publications import _has_narrative, _has_tables
+    from ..publications import signature
     from ..store import write_document
 
+    os.environ.setdefault("BUDGETLENS_PDF_WORKERS", "1")  # the batch's workers are the parallelism
     started = time.perf_counter()
     try:
         result = extract([Path(p) for p in paths])
@@ -39,20 +40,13 @@ def extract_task(paths: list[str], processed: str) -> dict[str, Any]:
         return {"ok": False, "reason": f"internal error while reading ({type(exc).__name__}: {exc})"[:500],
                 "transient": False}
     folder = write_document(result, processed)
-    has_tables, has_narrative = _has_tables(result), _has_narrative(result)
     return {
         "ok": True,
         "doc_id": folder.name,
         "outputs": {name: sha256_file(folder / name) for name in ("document.json", "tables.parquet")},
         "pages": sum(s.pages for s in result.sources),
         "format": result.document.format,
-        "signature": {
-            "narrative_only": bool(has_narrative and not has_tables),
-            "tables_only": bool(has_tables and not has_narrative),
-            "year": result.recognition.year,
-            "kind": result.kind,
-            "unit": result.recognition.unit,
-        },
+        "signature": signature(result),
         "seconds": time.perf_counter() - started,
     }
 

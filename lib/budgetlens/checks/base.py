@@ -20,7 +20,7 @@ from ..registry import normalise_label
 if TYPE_CHECKING:  # pragma: no cover
     from ..canonical import CanonicalTable
     from ..document import RawTable
-    from ..extract import Extraction
+    from ..extraction import Extraction
     from ..recognize import RecognizedTable
 
 SEVERITIES = ("error", "warning", "info")
@@ -117,8 +117,8 @@ TOTAL_NAMES = {"合计", "总计", "部门合计", "单位合计", "合计数", 
 
 
 def measure_name(measure: str) -> str:
-    """Chinese name of a canonical measure id."""
-    base = re.sub(r"(?:_2)+$", "", str(measure))
+    """Chinese name of a canonical measure id (a column group's mark dropped: ``personnel@budget``)."""
+    base = re.sub(r"(?:_2)+$", "", str(measure).split("@", 1)[0])
     return MEASURE_NAMES.get(base, base)
 
 

@@ -293,12 +293,17 @@ def fiscal_vs_summary(ctx: Context) -> Iterator[Issue]:
         a = sum_fig(ctx, f_funds, "total", f"{ctx.table_name(fs)}中本年财政拨款收入") if f_funds else None
     else:
         a = cell_fig(ctx, f_rev, "total")
-    if a is not None:
+    carry = find_row(s_inc, FISCAL_CARRY_ROWS)
+    f_grand = find_row(f_inc, INCOME_ROWS["grand"])
+    # A 收支总表 with no 结转 line of its own prints its fund lines with last year's carryover in them
+    # (一般公共预算资金 = 本年 + 上年结转): they then equal the 财政拨款收支总表's 收入总计.
+    f_all = f_grand or find_row(f_inc, ["收入合计"])  # (收入合计 under 本年收入 and 上年结转: the grand total)
+    folded = carry is None and f_all is not None and bool(f_all.values) and \
+        compare(ctx, cell_fig(ctx, f_all, "total"), s_cur) is None
+    if a is not None and not folded:
         issue = compare(ctx, a, s_cur)
         if issue:
             yield issue
-    carry = find_row(s_inc, FISCAL_CARRY_ROWS)
-    f_grand = find_row(f_inc, INCOME_ROWS["grand"])
     if carry is not None and f_grand is not None and carry.values:
         rows = [*s_funds, carry]
         b = sum_fig(ctx, rows, "total", f"{ctx.table_name(s)}中本年财政拨款收入与{carry.name}之和")

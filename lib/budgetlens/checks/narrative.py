@@ -1246,6 +1246,17 @@ def items_sum(ctx: Context) -> Iterator[Issue]:
     for idx, u in enumerate(units):
         text = u.text
         for q in re.finditer(r"其中[:：]?", text):
+            # "其中一般公共预算拨款政府采购0万元：货物…、服务…": the list after 其中 has its own whole.
+            own = next((a for a in amounts(text) if a.start >= q.end() and text[a.end:a.end + 1] in (":", "：")
+                        and not re.search(r"[、，,。；;]", text[q.end():a.start])), None)
+            if own is not None:
+                seg = text[own.end + 1:]
+                stop = re.search(r"[。；;]", seg)
+                items = _list_items(seg[:stop.start()] if stop else seg, own.unit)
+                if len(items) >= 2:
+                    yield from _items_issue(own, items, _partition([lab for lab, _, _ in items]) is not None,
+                                            [u.line], text)
+                continue
             head = _whole_candidates(text[:q.start()])
             whole: Amount | None = head[-1] if head else None
             whole_line = u.line

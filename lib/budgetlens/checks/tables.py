@@ -24,6 +24,8 @@ INCOME_ROWS = {
     "carry_begin": ["年初结转和结余", "年初结转结余", "上年结转", "上年结转结余", "上年结转和结余", "年初财政拨款结转和结余",
                     "上年财政拨款结转", "上年结余", "上年财政拨款结转结余", "上年结余、结转", "上年结余结转"],
     "grand": ["收入总计", "总计", "收入合计总计", "收入总计合计"],
+    # Printed below 本年收入合计 in some templates (烟台): then they are added to it, like the 结转 lines.
+    "after_total": ["上级补助收入", "附属单位上缴收入"],
 }
 EXPENDITURE_ROWS = {
     "expenditure": ["本年支出合计", "本年支出", "支出合计", "本年支出小计", "当年支出合计", "当年支出小计"],
@@ -31,6 +33,7 @@ EXPENDITURE_ROWS = {
     "carry_end": ["年末结转和结余", "年末结转结余", "年终结转", "年末结转", "结转下年", "年终结转结余",
                   "年末财政拨款结转和结余", "年末财政拨款结转"],
     "grand": ["支出总计", "总计", "支出合计总计"],
+    "after_total": ["对附属单位的补助支出", "对附属单位补助支出", "上缴上级支出"],
 }
 FUND_ROWS = {
     "general_budget": ["一般公共预算财政拨款收入", "一般公共预算财政拨款", "一般公共预算拨款", "一般公共预算拨款收入",
@@ -38,10 +41,10 @@ FUND_ROWS = {
                        "公共财政预算拨款收入", "公共预算拨款"],
     "gov_fund": ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算拨款收入",
                  "政府性基金预算", "基金预算拨款",
-                 "政府性基金预算收入", "政府性基金收入"],
+                 "政府性基金预算收入", "政府性基金收入", "政府性基金预算资金"],
     "state_capital": ["国有资本经营预算财政拨款收入", "国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营预算拨款收入",
                       "国有资本经营预算",
-                      "国有资本经营预算收入"],
+                      "国有资本经营预算收入", "国有资本经营预算资金"],
 }
 SOURCE_ROWS = {
     "upper_subsidy": ["上级补助收入"],
@@ -201,11 +204,11 @@ def top_level(ctx: Context, rows: list[Row]) -> list[Row]:
     coded = [r for r in rows if r.code]
     if coded:
         codes = {r.code for r in coded}
-        for n in (3, 5, 7):
-            tops = [r for r in coded if len(r.code) == n and (n == 3 or r.code[: n - 2] not in codes)]
-            if tops:
-                return tops
-        return []
+        tops = [r for r in coded if len(r.code) == 3]
+        if tops:
+            return tops
+        # No 类 printed: every row no printed 款 covers (项 rows beside a 款 listed alone: 2121401 … 21298).
+        return [r for r in coded if len(r.code) in (5, 7) and (len(r.code) == 5 or r.code[:5] not in codes)]
     return [r for r in rows if economic_class_of(r.name)]
 
 

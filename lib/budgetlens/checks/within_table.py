@@ -268,6 +268,9 @@ def _side_identity(ctx: Context, t: CanonicalTable, side_rows_: list[Row], names
     if grand is None or first is None or first is grand:
         return
     addends = [first] + [r for r in (find_row(side_rows_, names[p]) for p in parts) if r is not None]
+    at = side_rows_.index(first)
+    addends += [r for r in side_rows_[at + 1:side_rows_.index(grand)] if r.values and r not in addends
+                and find_row([r], names.get("after_total", [])) is not None]
     for m in [m for m in _measures([grand, *addends]) if m in grand.values or any(m in a.values for a in addends)]:
         issue = sum_issue(ctx, t, grand, m, addends, what)
         if issue:

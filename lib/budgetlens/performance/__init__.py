@@ -20,10 +20,11 @@ from ..registry import normalise_label, table_kind
 from .checks import check
 from .damaged import is_damaged, recover
 from .forms import Form, Indicator, read_project, read_unit
+from .listed import read_listed
 from .rows import Num, Segment, segments
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 __all__ = ["Form", "Indicator", "attach", "findings", "parse", "unit_facts"]
 
@@ -49,6 +50,9 @@ def parse(doc: Document, currency: str = "万元") -> list[Form]:
     for n, seg in enumerate(segs):
         if seg.form == "unit":
             out.append(read_unit(seg))
+            continue
+        if seg.form == "target" and (listed := read_listed(seg, currency)) is not None:
+            out.extend(listed)  # one table listing many projects
             continue
         form = read_project(seg, currency)
         if is_damaged(form, seg):

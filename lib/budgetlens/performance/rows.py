@@ -18,7 +18,7 @@ from ..registry import classify_title, normalise_label
 from .labels import HEAD_START, SECTION_HEADING, YEAR_LINE
 
 PERFORMANCE_KINDS = {"project_performance": "self_evaluation", "project_targets": "target",
-                     "unit_performance": "unit"}
+                     "unit_performance": "unit", "unit_targets": "unit"}
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Line:
 class Segment:
     """The lines of one form, from its title to where the next thing starts."""
 
-    kind: str  # table kind id: project_performance | project_targets | unit_performance
+    kind: str  # table kind id: project_performance | project_targets | unit_performance | unit_targets
     title: str
     line: int
     lines: list[Line] = field(default_factory=list)
@@ -121,7 +121,7 @@ def _running_headers(doc: Document) -> set[int]:
         if b.kind != "text" or not (kind := is_title(b.text)):
             continue
         key = normalise_label(b.text)
-        if key in seen and i in tops and (kind == "unit_performance" or not _starts_a_form(doc, i)):
+        if key in seen and i in tops and (PERFORMANCE_KINDS[kind] == "unit" or not _starts_a_form(doc, i)):
             out.add(i)
         seen.add(key)
     return out

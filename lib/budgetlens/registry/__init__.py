@@ -121,6 +121,18 @@ def measure_parent() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def classification() -> dict:
+    """The classification registry (``classification.yaml``): 类 names by code, personnel classes."""
+    return _load("classification.yaml")
+
+
+@lru_cache(maxsize=1)
+def doubt_rules() -> dict:
+    """The misread patterns (``doubt.yaml``): which failing identities put a table's reading in doubt."""
+    return _load("doubt.yaml")
+
+
+@lru_cache(maxsize=1)
 def personnel_classes() -> frozenset[str]:
     """The 经济分类 类 codes of 人员经费 (``classification.yaml``); the other classes are 公用经费."""
     return frozenset(str(c) for c in _load("classification.yaml").get("personnel_classes", []))
