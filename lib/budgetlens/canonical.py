@@ -526,15 +526,18 @@ def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool
 
 def _first_label_run(block: list[Column]) -> set[int]:
     """The label columns of a block's first classification: its code columns and the name after them.
-    A later run of code columns (a parallel classification's) starts a mapping, not the row's label."""
+    A later run of code columns (a parallel classification's) starts a mapping, not the row's label.
+    A name before any code (Shenzhen's 预算单位 | 科目编码 | 科目名称) opens no classification."""
     out: set[int] = set()
-    seen_name = False
+    seen_code = seen_name = False
     for col in block:
         if col.role == "value":
             break
-        if col.role in {"code_part", "code"} and seen_name:
-            break
-        if col.role == "name":
+        if col.role in {"code_part", "code"}:
+            if seen_name:
+                break
+            seen_code = True
+        if col.role == "name" and seen_code:
             seen_name = True
         out.add(col.index)
     return out

@@ -18,6 +18,7 @@ from .facts import (
     Facts,
     FactValue,
     derive_fund_part,
+    drop_summed_parts,
     fact_sources,
     facts_from_tables,
     function_totals,
@@ -118,9 +119,13 @@ def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: l
     """Fill facts no table prints from the narrative (tables always win)."""
     units = unit_names(tables)
     headings = {s.line: s.heading for s in nar.sentences} if units else {}
-    for m in nar.mentions:
-        if units and names_unit(headings.get(m.line, ""), units):
-            continue  # a section about one of the department's units
+    mentions = [m for m in nar.mentions if not (units and names_unit(headings.get(m.line, ""), units))]
+    # (a section about one of the department's units is left out: its figures are that unit's)
+    stated: dict[str, list[float]] = {}
+    for m in mentions:
+        stated.setdefault(m.key, []).append(m.value)
+    drop_summed_parts(facts, stated)
+    for m in mentions:
         if (m.key in FACT_KEYS or m.key in fact_sources()) and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():

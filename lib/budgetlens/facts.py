@@ -210,9 +210,11 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
             if spec.get("doc_kinds") and doc_kind not in spec["doc_kinds"]:
                 continue
             # A spec by codes reads the first table of its kind that prints them (a template prints its
-            # 一般公共预算支出表 twice, by function and by economic class).
+            # 一般公共预算支出表 twice, by function and by economic class), and none that prints the split.
             table = by_kind.get(spec["table"]) if not spec.get("codes") else next(
                 (t for t in tables if t.id == spec["table"] and any(c.code in spec["codes"] for c in _cells(t))), None)
+            if spec.get("codes") and (blank is not None or (table is not None and _prints_split(table))):
+                continue  # the template prints 人员经费/公用经费: read or derived from them, not summed
             if table is None:
                 continue
             value, ev = lookup(table, spec, doc_kind)
@@ -298,6 +300,23 @@ def _check_summed_parts(facts: Facts, tables: list[CanonicalTable]) -> None:
         for k, p in zip(keys, parts, strict=True):
             if p is not None and (p.text or "").startswith(SUMMED):
                 del facts.values[k]
+
+
+def _prints_split(table: CanonicalTable) -> bool:
+    """The table prints 人员经费 or 公用经费, as a column or a row (blank or not)."""
+    return any(c.measure in ("personnel", "public") or c.key in ("人员经费", "公用经费") for c in _cells(table))
+
+
+def drop_summed_parts(facts: Facts, stated: dict[str, list[float]]) -> None:
+    """人员经费 and 公用经费 summed from economic classes give way to a split the document states in
+    words that differs from them (its own definition: Fuzhou's, Shenzhen's 公用经费 count part of 303),
+    both at once so that the two halves of one split are never mixed."""
+    keys = ("personnel_expenditure", "public_expenditure")
+    summed = {k: facts.values[k] for k in keys if k in facts.values and (facts.values[k].text or "").startswith(SUMMED)}
+    if not any(abs(v - float(summed[k].value)) > 0.005 + 1e-6 for k in summed for v in stated.get(k, ())):
+        return
+    for k in summed:
+        del facts.values[k]
 
 
 def _drop_blank_parts(facts: Facts) -> None:
