@@ -122,6 +122,39 @@ def _cells(table: CanonicalTable) -> list[_Cell]:
     return cached
 
 
+@lru_cache(maxsize=1)
+def _summary_row_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The income-side labels of this year's total, the carry-over and the grand total (registry
+    ``facts``: revenue_total, carryover_begin, grand_total of the income_expenditure_summary)."""
+    def words(key: str) -> frozenset[str]:
+        return frozenset(normalise_label(r.removeprefix("=")) for spec in fact_sources()[key]
+                         if spec["table"] == "income_expenditure_summary" and spec.get("section") == "income"
+                         for r in spec.get("rows", []))
+    return words("revenue_total"), words("carryover_begin"), words("grand_total")
+
+
+def _carryover_parts(cells: list[_Cell]) -> set[int]:
+    """Rows that break the carry-over down by fund (本年收入合计 | 上年结转结余 | 一、一般公共预算拨款 |
+    二、政府性基金预算拨款 | 收入总计): they repeat this year's fund labels but are not this year's
+    revenue, so no revenue fact is read from them. Only between a carry-over row that follows this
+    year's total and the grand total."""
+    totals, heads, grand = _summary_row_words()
+    out: set[int] = set()
+    for section in {c.section for c in cells}:
+        rows = sorted({(c.row, c.key) for c in cells if c.section == section})
+        seen_total = inside = False
+        for row, key in rows:
+            if key in grand:
+                inside = False
+            elif inside:
+                out.add(row)
+            elif key in heads and seen_total:
+                inside = True
+            elif key in totals:
+                seen_total = True
+    return out
+
+
 def _row_match(cells: list[_Cell], aliases: list[str]) -> list[_Cell]:
     """Cells of the rows whose name is one of the aliases (exact first, then a long alias as a prefix;
     an alias written ``=财政拨款`` matches only exactly, where its prefix would name other rows)."""
@@ -159,6 +192,9 @@ def lookup(table: CanonicalTable, spec: dict, doc_kind: str | None = None) -> tu
     sec = spec.get("section")
     if sec:
         cells = [c for c in cells if c.section.startswith(sec)]
+    if sec == "income":
+        parts = _carryover_parts(cells)
+        cells = [c for c in cells if c.row not in parts]
     if not cells:
         return None, None
     rows = spec.get("rows", [])

@@ -176,8 +176,9 @@ def sentences(doc: Document) -> list[Sentence]:
         text = normalise_text(block.text.strip())
         if not text or PAGE_NUMBER_RE.match(text):
             continue  # a page number inside a wrapped sentence ("增 / — 6 — / 加 941.62 万元")
-        if _is_table_caption(text):
-            # A table's title or unit line ends whatever came before it and is not narrative.
+        if _is_table_caption(text) or FIGURE_CAPTION_RE.match(text):
+            # A table's title or unit line, or a chart's caption (图 2：基本支出和项目支出情况), ends
+            # whatever came before it and is not narrative.
             if buf:
                 out.extend(_split(buf, buf_line, heading))
                 buf = ""
@@ -207,6 +208,9 @@ def sentences(doc: Document) -> list[Sentence]:
     if buf:
         out.extend(_split(buf, buf_line, heading))
     return out
+
+
+FIGURE_CAPTION_RE = re.compile(r"^图\s*[0-9一二三四五六七八九十]+\s*[：:、.．]?\s*[^。，,；;]{0,40}$")
 
 
 def _is_table_caption(text: str) -> bool:

@@ -247,15 +247,20 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                 if COMPARATOR_RE.search(subject) or subject in ("相比", "比较"):
                     subject = ""
                 current, line = None, None
-                if subject:
+                a, p = st["amt"], st["pct"]
+                after_base = bool(BASE_UNIT_RE.match(subject))
+                if after_base:
+                    # "比2025年执行数483,923.17万元增加11,913.03万元": what stands before the direction
+                    # is the base's amount, not a subject; take the statement as the reader resolved it.
+                    subject, current, line = _reader_statement(ctx, s, a)
+                elif subject:
                     current, line = _lookup_current(ctx, sents, idx, subject, text[:cs])
                 else:
                     current, line = _current_before(text, comp.start()), s.line
                     head = _sentence_head(ctx, sents, idx, text, comp.start())
                     if head is not None:
                         current, line = head
-                a, p = st["amt"], st["pct"]
-                if current is None and idx > 0 and a is not None:
+                if current is None and idx > 0 and a is not None and not after_base:
                     # "项目支出预算数为4335.3万元。与上年相比减少了1237.7万元": the subject and its figure
                     # are the previous sentence's (as the narrative reader resolved them).
                     current, line = _previous_subject_amount(ctx, sents[idx - 1], s, a.group(2) + a.group(3))
@@ -264,6 +269,23 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                                pct_word=p.group(1) if p else None, pct_num=p.group(2) if p else None,
                                current=current, current_line=line))
     return out
+
+
+BASE_UNIT_RE = re.compile(r"^(?:万元|元|亿元|万)$")
+
+
+def _reader_statement(ctx: Context, s: Sentence, a: re.Match | None) -> tuple[str, Amount | None, int | None]:
+    """The subject and current figure the narrative reader found for this change of this sentence,
+    if that figure is printed in the sentence; else no current figure (the statement is not checked)."""
+    if a is None:
+        return "", None, None
+    printed = a.group(2) + a.group(3)
+    change = next((c for c in ctx.result.narrative.changes if c.line == s.line and c.sentence == s.text
+                   and c.printed_delta == printed and c.current is not None), None)
+    if change is None:
+        return "", None, None
+    hit = [x for x in amounts(text_of(s)) if abs(x.value - change.current) < 1e-6]
+    return (change.subject, hit[0], s.line) if hit else ("", None, None)
 
 
 def _previous_subject_amount(ctx: Context, prev: Sentence, s: Sentence, printed_delta: str
