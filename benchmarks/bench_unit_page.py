@@ -45,6 +45,8 @@ import os as _bl_os, sys as _bl_sys
 _bl_os.chdir({cwd!r})
 if 'matplotlib.pyplot' in _bl_sys.modules:
     _bl_sys.modules['matplotlib.pyplot'].close('all')
+if 'budgetlens.units' in _bl_sys.modules:  # the unit table was computed for every notebook
+    _bl_sys.modules['budgetlens.units']._TABLES.clear()
 get_ipython().execution_count = 1
 del _bl_os, _bl_sys
 """
@@ -52,11 +54,13 @@ del _bl_os, _bl_sys
 
 def _baseline_mode() -> None:
     """The page path before issue 17, in this process: the record written whole by papermill and
-    read back for the export (a new exporter per page), and ``%reset -f`` between notebooks."""
+    read back for the export (a new exporter per page), the unit table and the template's
+    parameters computed for every page (in the worker and the kernel), and ``%reset -f`` between
+    notebooks."""
     import tempfile as _tempfile
     from pathlib import Path as _Path
 
-    from budgetlens import report
+    from budgetlens import report, units
     from budgetlens.batch import kernels
     from budgetlens.fsutil import atomic_write_text
 
@@ -79,6 +83,8 @@ def _baseline_mode() -> None:
     def run_to_record(notebook, record_id, parameters, reports, *, timeout, kernel_name, page=None):
         import papermill
 
+        units._TABLES.clear()
+        report._declared_parameters.cache_clear()
         report.validate_parameters(notebook, parameters)
         template = report.template_path(notebook)
         runs = _Path(reports) / "runs" / notebook
