@@ -18,6 +18,7 @@ from .facts import (
     Facts,
     FactValue,
     derive_fund_part,
+    drop_summed_parts,
     fact_sources,
     facts_from_tables,
     function_totals,
@@ -25,6 +26,7 @@ from .facts import (
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
 from .recognize import recognize
 from .sources import read_source
+from .unit_blocks import names_unit, unit_names
 
 
 def merge_documents(docs: list[Document]) -> Document:
@@ -122,7 +124,15 @@ def _has_disclosure_words(doc: Document) -> bool:
 
 def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
     """Fill facts no table prints from the narrative (tables always win)."""
-    for m in nar.mentions:
+    units = unit_names(tables)
+    headings = {s.line: s.heading for s in nar.sentences} if units else {}
+    mentions = [m for m in nar.mentions if not (units and names_unit(headings.get(m.line, ""), units))]
+    # (a section about one of the department's units is left out: its figures are that unit's)
+    stated: dict[str, list[float]] = {}
+    for m in mentions:
+        stated.setdefault(m.key, []).append(m.value)
+    drop_summed_parts(facts, stated)
+    for m in mentions:
         if (m.key in FACT_KEYS or m.key in fact_sources()) and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():
