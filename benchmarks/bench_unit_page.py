@@ -6,8 +6,9 @@ exported by nbconvert. ``run(processed)`` measures it in a fresh interpreter per
 * **now**: this checkout as it is;
 * **baseline**: the same checkout with the page path as it was before issue 17, kept callable
   here: the executed notebook written whole (every chart embedded) and read back for the export
-  with a new HTML exporter each time, and the warm kernel reset with ``%reset -f`` (two full
-  garbage collections). The pages are the same, so the two are compared byte for byte (after
+  with a new HTML exporter each time, the unit table and template parameters recomputed for
+  every page, every chart drawn twice by ``savefig``, and the warm kernel reset with
+  ``%reset -f`` (two full garbage collections). The pages are the same, so the two are compared byte for byte (after
   removing the generation time and papermill's random cell id).
 
 Per unit it reports the CPU seconds of the worker process and of its kernel (``psutil``: load on a
@@ -45,6 +46,12 @@ import os as _bl_os, sys as _bl_sys
 _bl_os.chdir({cwd!r})
 if 'matplotlib.pyplot' in _bl_sys.modules:
     _bl_sys.modules['matplotlib.pyplot'].close('all')
+if 'budgetlens.units' in _bl_sys.modules:  # the unit table was computed for every notebook
+    _bl_sys.modules['budgetlens.units']._TABLES.clear()
+if 'budgetlens.charts' in _bl_sys.modules:  # savefig drew every chart twice (layout, then pixels)
+    _bl_c = _bl_sys.modules['budgetlens.charts']
+    _bl_c._laid_out_savefig = lambda fig, buf, _c=_bl_c: fig.savefig(buf, format="png", dpi=_c.DPI, facecolor="white")
+    del _bl_c
 get_ipython().execution_count = 1
 del _bl_os, _bl_sys
 """
@@ -52,11 +59,13 @@ del _bl_os, _bl_sys
 
 def _baseline_mode() -> None:
     """The page path before issue 17, in this process: the record written whole by papermill and
-    read back for the export (a new exporter per page), and ``%reset -f`` between notebooks."""
+    read back for the export (a new exporter per page), the unit table and the template's
+    parameters computed for every page (in the worker and the kernel), every chart drawn twice by
+    ``savefig`` (in the kernel), and ``%reset -f`` between notebooks."""
     import tempfile as _tempfile
     from pathlib import Path as _Path
 
-    from budgetlens import report
+    from budgetlens import report, units
     from budgetlens.batch import kernels
     from budgetlens.fsutil import atomic_write_text
 
@@ -79,6 +88,8 @@ def _baseline_mode() -> None:
     def run_to_record(notebook, record_id, parameters, reports, *, timeout, kernel_name, page=None):
         import papermill
 
+        units._TABLES.clear()
+        report._declared_parameters.cache_clear()
         report.validate_parameters(notebook, parameters)
         template = report.template_path(notebook)
         runs = _Path(reports) / "runs" / notebook

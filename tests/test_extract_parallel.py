@@ -71,3 +71,21 @@ def test_start_up_imports_only_what_the_command_needs(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert set(proc.stdout.strip().split(",")) <= {"pandas"}
+
+
+def _imported_by(cmd: list[str], cwd: Path) -> set[str]:
+    """Every module the process ``cmd`` imported (``-X importtime``'s list of names, not its timings)."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_help_loads_no_heavy_module(tmp_path):
+    script = Path(sys.executable).with_name("budgetlens")
+    cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "budgetlens.cli"]
+    heavy = {"camelot", "matplotlib", "matplotlib.pyplot", "pandas", "numpy", "papermill", "nbconvert", "cv2"}
+    for args in (["--help"], ["extract", "--help"], ["batch", "--help"], ["export", "--help"]):
+        loaded = _imported_by(cmd + args, tmp_path)
+        assert "click" in loaded, "the list of imported modules was not read"
+        assert not loaded & heavy, (args, sorted(loaded & heavy))

@@ -17,10 +17,12 @@ import pandas as pd
 from .numbers import is_amount, is_blank, parse_amount, to_wan
 from .recognize import RecognizedTable, compact
 from .registry import measure_for_header, normalise_label
+from .unit_blocks import merge_unit_blocks
 
 CODE_FULL_RE = re.compile(r"^(\d{3})(\d{2})?(\d{2})?$")
 CODE_SPACED_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?$")
-CODE_IN_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2}|\d{3}(?:\s\d{2}){1,2})\s*[\u4e00-\u9fff]")
+# "2080501行政单位离退休", "[301]工资福利支出" (Guangzhou prints the code in brackets).
+CODE_IN_NAME_RE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2}|\d{3}(?:\s\d{2}){1,2})[\]】]?\s*[\u4e00-\u9fff]")
 ORDINAL_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|其中[:：]?)\s*"
 )
@@ -90,6 +92,8 @@ class CanonicalTable:
     line: int = 0
     notes: list[str] = field(default_factory=list)
     partial_rows: frozenset[int] = frozenset()  # rows whose unplaced figures are unknown (RawTable.lost_rows)
+    summed_rows: dict[int, int] = field(default_factory=dict)  # row → printed figures summed into it (unit_blocks)
+    units: list[str] = field(default_factory=list)  # the units whose blocks were folded into the department's
 
     @property
     def rows(self) -> int:
@@ -436,6 +440,10 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                                     line=lines[r] if r < len(lines) else raw.line))
     if len(blocks) >= 3:
         _reassign_wrapped_figure(records)
+    if table.kind is not None and table.kind.layout == "classified" and len(blocks) == 1:
+        records, summed, units = merge_unit_blocks(records)
+    else:
+        summed, units = {}, []
     frame = _frame(table.id, records)
     has_values = bool(frame["value"].notna().any()) if len(frame) else False
     empty = not has_values  # a note saying "空表" over printed figures does not erase them (a finding does)
@@ -443,7 +451,7 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
         id=table.id, title=table.context.title, label=table.context.label,
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
         frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
-        partial_rows=frozenset(raw.lost_rows),
+        partial_rows=frozenset(raw.lost_rows), summed_rows=summed, units=units,
     )
 
 
@@ -518,15 +526,18 @@ def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool
 
 def _first_label_run(block: list[Column]) -> set[int]:
     """The label columns of a block's first classification: its code columns and the name after them.
-    A later run of code columns (a parallel classification's) starts a mapping, not the row's label."""
+    A later run of code columns (a parallel classification's) starts a mapping, not the row's label.
+    A name before any code (Shenzhen's 预算单位 | 科目编码 | 科目名称) opens no classification."""
     out: set[int] = set()
-    seen_name = False
+    seen_code = seen_name = False
     for col in block:
         if col.role == "value":
             break
-        if col.role in {"code_part", "code"} and seen_name:
-            break
-        if col.role == "name":
+        if col.role in {"code_part", "code"}:
+            if seen_name:
+                break
+            seen_code = True
+        if col.role == "name" and seen_code:
             seen_name = True
         out.add(col.index)
     return out
@@ -587,6 +598,6 @@ def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, s
         m = CODE_IN_NAME_RE.match(name)
         if m:
             code = re.sub(r"\s+", "", m.group(1))
-            name = name[len(m.group(1)):].strip()
+            name = name[m.end(1):].lstrip("]】").strip()
     name = strip_ordinal(name) if name else name
     return code, name, label, values

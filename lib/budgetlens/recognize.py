@@ -192,6 +192,10 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                     prev.context.empty_declared = True
                 prev.context.notes.append(b.text)
         kind = classify_title(ctx.title)[0] if ctx.title else None
+        if result and prev_at >= 0 and _repeats_context(result[-1], ctx, kind, between) \
+                and _compatible(result[-1].raw, block.table):
+            _join_continuation(result[-1].raw, block.table)  # the next page prints title and header again
+            continue
         result.append(RecognizedTable(kind=kind, raw=block.table, context=ctx, index=len(result) + 1))
     for t in result:
         t.raw.rows = trim_margins(t.raw.rows)
@@ -204,6 +208,27 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 result[-1].context.empty_declared = True
             result[-1].context.notes.append(b.text)
     return result
+
+
+def _repeats_context(prev: RecognizedTable, ctx: TableContext, kind: TableKind | None, between: list[Block]) -> bool:
+    """A table whose page repeats the previous table's title, label and unit line, with nothing but
+    those lines (and page numbers, notes) in between, is its continuation: some templates print the
+    whole caption again on every page. Forms (绩效目标表, one per project) are separate tables."""
+    if kind is None or prev.kind is None or kind.id != prev.kind.id or kind.layout == "performance":
+        return False
+    pc = prev.context
+    if compact(ctx.title or "") != compact(pc.title or "") or compact(ctx.label or "") != compact(pc.label or ""):
+        return False
+    if ctx.unit_name != pc.unit_name or (ctx.currency or pc.currency) != (pc.currency or ctx.currency):
+        return False
+    return all(_is_noise(b) or _is_caption_line(compact(b.text)) for b in between)
+
+
+def _is_caption_line(text: str) -> bool:
+    """A title, label, unit or currency line, or a note: what a repeated caption consists of."""
+    if not text or text.startswith("注"):
+        return True
+    return len(text) <= 80 and "。" not in text and "，" not in text and not re.search(r"\d{3,}\s*万元", text)
 
 
 def _repeats_heading(prev: RecognizedTable, ctx: TableContext, table: RawTable) -> bool:

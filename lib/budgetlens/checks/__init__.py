@@ -22,7 +22,7 @@ from .base import RULES, SEVERITIES, Context, Finding, Issue, Rule, rule
 from .doubt import MISREAD_RULE, apply_doubt
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 __all__ = ["MISREAD_RULE", "RULES", "Finding", "Issue", "Rule", "format_findings", "rule", "rule_table", "run_checks"]
 

@@ -21,7 +21,7 @@ from ..registry import classification, doubt_rules, normalise_label
 from .base import RULES, Context, Finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 MISREAD_RULE = "table.misread"
 _SUM_RULES = ("table.total_sum", "table.class_sum", "summary.items")
