@@ -499,3 +499,59 @@ def test_merged_volumes_number_their_lines_in_order():
     merged = merge_documents([doc(1), doc(2)])
     assert [b.line for b in merged.blocks] == [1, 2, 4, 5]
     assert merged.blocks[3].table.row_lines == [5, 6]
+
+
+def test_a_second_volume_ends_the_part_the_first_ended_in():
+    """The tables volume read after a narrative that ends with its 名词解释: the forms' cells (pages 1…
+    again) are in no part, so no punctuation rule reads them as the glossary's prose."""
+    from budgetlens.document import Block, Document
+    from budgetlens.sections import layout
+
+    doc = Document(path="v", sha256="", format="text", pages=3, blocks=[
+        Block("text", text="一、部门职能", page=1, line=1), Block("text", text="负责全市水务工作。", page=1, line=2),
+        Block("text", text="二、名词解释", page=2, line=3), Block("text", text="财政拨款收入：指本级财政拨款。", page=2, line=4),
+        Block("text", text="发挥“感知神经“与“预警", page=1, line=5)])
+    lay = layout(doc)
+    assert lay.where(4) == "glossary" and lay.where(5) is None and lay.where(2) == "functions"
+
+
+def test_a_required_table_another_title_stands_for():
+    from budgetlens.registry import required_tables
+
+    assert "basic_expenditure" in required_tables("budget")
+    assert "basic_expenditure" not in required_tables("budget", ["一般公共预算支出表（按经济分类）"])
+    assert "basic_expenditure" in required_tables("budget", ["一般公共预算支出表（按功能分类）"])
+    assert "basic_expenditure" in required_tables("final", ["一般公共预算支出表"])
+
+
+@pytest.mark.parametrize("key", ["shenzhen/08cc7487b7"])
+def test_a_template_that_prints_the_basic_expenditure_under_its_own_title(corpus_cn_dir, key):
+    from budgetlens.checklist import build_checklist
+    from budgetlens.extract import extract
+
+    path = corpus_cn_dir / f"{key}.pdf"
+    if not path.exists():
+        pytest.skip(f"{key}.pdf not in corpus-cn")
+    result = extract(path)
+    assert not [f for f in result.findings if f["rule"] == "completeness.missing_table"]
+    assert all(i.ok is not False for i in build_checklist(result).items if i.id.startswith("table:"))
+
+
+# Beijing's narrative volume with its tables volume (the performance forms come after the 名词解释)
+@pytest.mark.parametrize(("narrative", "tables"), [("b3d20c6f28", "8ded020354")])
+def test_beijing_volumes_read_together_have_no_textual_findings(corpus_cn_dir, narrative, tables):
+    from budgetlens.extract import extract
+
+    paths = [corpus_cn_dir / "beijing" / f"{n}.pdf" for n in (narrative, tables)]
+    if not all(p.exists() for p in paths):
+        pytest.skip("Beijing volumes not in corpus-cn")
+    assert not [f["message"] for f in _textual(extract(paths).findings)]
+
+
+@pytest.mark.parametrize(("reason", "direction"), [
+    ("宣传事务一般行政管理事务经费增加", 1), ("一是受人员新增等因素影响，各单位的人员经费略有增加", 0),
+    ("（1）人员经费增加", 0), ("项目压减", -1)])
+def test_the_first_of_several_reasons_gives_no_direction(reason, direction):
+    from budgetlens.checks.narrative import _reason_direction
+
+    assert _reason_direction(reason) == direction

@@ -74,8 +74,15 @@ def table_kind(kind_id: str) -> TableKind:
     raise KeyError(kind_id)
 
 
-def required_tables(doc_kind: str) -> list[str]:
-    return list(_load("tables.yaml")["required"].get(doc_kind, []))
+def required_tables(doc_kind: str, titles: list[str] | None = None) -> list[str]:
+    """The tables a kind of document must publish; with the ``titles`` it prints, less those another
+    table of them stands for (tables.yaml ``covered_by``)."""
+    required = list(_load("tables.yaml")["required"].get(doc_kind, []))
+    if titles is None:
+        return required
+    compact = [re.sub(r"\s+", "", t or "") for t in titles]
+    covers = _load("tables.yaml").get("covered_by", {})
+    return [k for k in required if not any(re.search(p, t) for p in covers.get(k, []) for t in compact)]
 
 
 @lru_cache(maxsize=8192)
