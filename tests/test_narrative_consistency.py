@@ -154,3 +154,12 @@ def test_a_fund_s_revenue_stated_with_its_carry_over(tmp_path, said, bad):
     found = [f for f in extract(p).to_json()["findings"]
              if f["rule"] == "narrative.amount_mismatch" and f["severity"] == "error"]
     assert bool(found) == bad, found
+
+
+def test_an_amount_after_a_change_word_is_not_the_figure(tmp_path):
+    """"其中一般公共预算收入减少76.46万元，政府性基金预算收入增加133.72万元" (Yantai): 76.46 is a change of
+    another subject, not the 政府性基金预算收入 the 133.72 is added to."""
+    body = ("（三）增减变化情况：2026年收支预算5,609.33万元，比上年增加\n110.01万元，其中：\n"
+            "1.收入预算增加110.01万元，其中一般公共预算收入减少76.46万元，政\n"
+            "府性基金预算收入增加133.72万元，事业收入增加47.75万元，其他收入增加\n5万元。\n")
+    assert not _findings(tmp_path, body, "narrative.percent")

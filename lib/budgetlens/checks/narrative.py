@@ -167,6 +167,10 @@ def _clause_start(text: str, at: int) -> int:
     return m + 1
 
 
+# An amount after one of these words is a change, not the figure ("一般公共预算收入减少76.46万元").
+CHANGE_WORD_RE = re.compile(r"增加|减少|增长|下降|降低|提高|上升|增|减")
+
+
 def _lookup_current(ctx: Context, sentences: list[Sentence], idx: int, subject: str, before: str) -> tuple[Amount | None, int | None]:
     """The amount a subject was stated with: earlier in this sentence, else in the previous sentences
     under the same heading (exact words, then without 决算/预算, then a shorter tail of the subject)."""
@@ -190,7 +194,7 @@ def _lookup_current(ctx: Context, sentences: list[Sentence], idx: int, subject: 
         for t, line in texts:
             t = normalise_label(t)
             hits = list(pat.finditer(t)) or list(pat.finditer(t.replace("决算", "")))
-            hits = [m for m in hits if not (actual and "预算" in m.group(1))]
+            hits = [m for m in hits if not (actual and "预算" in m.group(1)) and not CHANGE_WORD_RE.search(m.group(1))]
             if hits:
                 m = hits[-1]
                 return Amount(m.start(2), m.end(3), m.group(2), m.group(3)), line
