@@ -546,3 +546,12 @@ def test_beijing_volumes_read_together_have_no_textual_findings(corpus_cn_dir, n
     if not all(p.exists() for p in paths):
         pytest.skip("Beijing volumes not in corpus-cn")
     assert not [f["message"] for f in _textual(extract(paths).findings)]
+
+
+@pytest.mark.parametrize(("reason", "direction"), [
+    ("宣传事务一般行政管理事务经费增加", 1), ("一是受人员新增等因素影响，各单位的人员经费略有增加", 0),
+    ("（1）人员经费增加", 0), ("项目压减", -1)])
+def test_the_first_of_several_reasons_gives_no_direction(reason, direction):
+    from budgetlens.checks.narrative import _reason_direction
+
+    assert _reason_direction(reason) == direction

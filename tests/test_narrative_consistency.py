@@ -124,3 +124,33 @@ def test_a_chart_caption_is_not_part_of_the_next_sentence(tmp_path):
     p.write_text(HEAD + body, encoding="utf-8")
     said = {m.value for m in extract(p).narrative.mentions if m.key == "project_expenditure"}
     assert 14437.0 not in said and 100.0 in said
+
+
+FUND_WITH_CARRYOVER = """某某市统计局2026年部门预算
+二、收入预算情况说明
+2026年收入预算110.00万元，其中：一般公共预算收入{said}万元。
+\f财政拨款收支总表
+部门：某某市统计局 单位：万元
+收入 支出
+项目 预算数 项目 预算数
+一、一般公共预算资金 100.00 一、一般公共服务支出 110.00
+本年收入合计 100.00 本年支出合计 110.00
+上年结转结余 10.00 年终结转结余
+收入总计 110.00 支出总计 110.00
+\f一般公共预算支出表
+部门：某某市统计局 单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+201 一般公共服务支出 110.00 80.00 30.00
+合计 110.00 80.00 30.00
+"""
+
+
+@pytest.mark.parametrize("said,bad", [("100.00", False), ("110.00", False), ("120.00", True)])
+def test_a_fund_s_revenue_stated_with_its_carry_over(tmp_path, said, bad):
+    """"一般公共预算收入19,828.57万元" where the table's 19,756.66 of this year and 71.91 carried over make
+    what the fund spends (Beijing): the revenue stated as all the fund has is no contradiction."""
+    p = tmp_path / "doc.txt"
+    p.write_text(FUND_WITH_CARRYOVER.format(said=said), encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"]
+             if f["rule"] == "narrative.amount_mismatch" and f["severity"] == "error"]
+    assert bool(found) == bad, found

@@ -1488,6 +1488,8 @@ _DOWN_REASON = ("减少", "下降", "降低", "下调", "减小", "压减", "缩
 def _reason_direction(reason: str) -> int:
     """+1 / −1 when a short reason ends in one direction word (…经费增加), 0 when it says both or neither."""
     r = re.sub(r"(?:等|所致|导致|引起|造成)+$", "", reason)
+    if re.match(r"\s*(?:一是|其一|首先|一方面|[(（]?[一1][)）、.．])", r):
+        return 0  # the first of several reasons ("一是…人员经费略有增加；二是…大幅下降"): not the whole change
     ups = sum(r.count(w) for w in _UP_REASON)
     downs = sum(r.count(w) for w in _DOWN_REASON)
     if ups + downs != 1:
