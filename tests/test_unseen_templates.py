@@ -551,3 +551,15 @@ def test_the_carry_over_broken_down_by_fund_is_not_this_year_s_revenue(tmp_path)
     assert got["facts"]["general_budget_revenue"] == 100.0
     assert got["facts"]["gov_fund_revenue"] == 0.0
     assert got["facts"]["fiscal_revenue"] == 100.0
+
+
+def test_an_older_narrative_names_the_grand_total_as_its_total_budget(tmp_path):
+    """"2018年收入总预算317.6万元,同比增加8.25万元" (an older provincial template): 收入总预算 is the
+    收支总预算 of the newer ones, and its 同比增加 gives the prior year."""
+    p = _write(tmp_path, "某某市某某中心2018年部门预算编制说明\n第三部分:某某中心2018年部门预算说明\n"
+                         "一、2018年收支总体情况\n(一)收入预算说明。\n"
+                         "2018年收入总预算120.5万元,同比增加10.25万元,同比增长9.3%。\n"
+                         "(二)支出预算说明。\n2018年支出总预算120.5万元,同比增加10.25万元。\n")
+    got = extract(p).to_json()
+    assert got["facts"]["grand_total"] == pytest.approx(120.5)
+    assert got["prior_year"]["grand_total"] == pytest.approx(110.25)
