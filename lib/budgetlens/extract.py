@@ -36,13 +36,16 @@ def merge_documents(docs: list[Document]) -> Document:
     blocks = []
     shift = 0  # each volume's lines follow the previous one's: a line number names one line of the publication
     for d in docs:
+        last = shift
         for b in d.blocks:
             b.line += shift
+            last = max(last, b.line)
             if b.table is not None:
                 b.table.line += shift
                 b.table.row_lines = [x + shift for x in b.table.row_lines]
+                last = max([last, *b.table.row_lines])
             blocks.append(b)
-        shift = max([shift] + [max([b.line] + (b.table.row_lines if b.table else [])) for b in blocks])
+        shift = last
     return Document(path=docs[0].path, sha256=docs[0].sha256, format=docs[0].format,
                     pages=sum(d.pages for d in docs), blocks=blocks)
 

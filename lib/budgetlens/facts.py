@@ -24,6 +24,8 @@ FACT_KEYS = [
     "procurement_total", "staff_authorized", "staff_actual", "vehicles",
 ]
 COUNT_KEYS = {"staff_authorized", "staff_actual", "vehicles"}
+SUMMED = "Σ"  # the text of a fact summed from economic classes (人员经费 = 301 + 303), not printed as such
+SPLIT_KEYS = ("personnel_expenditure", "public_expenditure")  # the two halves of 基本支出 (one split)
 
 
 @dataclass
@@ -36,6 +38,11 @@ class FactValue:
     row: str | None = None
     line: int | None = None
     text: str | None = None
+
+    @property
+    def summed(self) -> bool:
+        """Summed from economic classes (人员经费 = 301 + 303) where the table prints no such row."""
+        return (self.text or "").startswith(SUMMED)
 
 
 @dataclass
@@ -315,26 +322,24 @@ def _derive_project(facts: Facts, table: CanonicalTable | None) -> None:
 
 
 BLANK = "空白"  # a fact read as 0 because its printed row is blank
-SUMMED = "Σ"  # a fact summed from economic classes (人员经费 = 301 + 303), not printed as such
 
 
 def _check_summed_parts(facts: Facts, tables: list[CanonicalTable]) -> None:
     """人员经费 and 公用经费 summed from economic classes stand only when together they make the
     table's 合计 (the classes of its 基本支出 are all 人员 or 公用): else the template puts other
     classes in it and the split is unknown."""
-    keys = ("personnel_expenditure", "public_expenditure")
-    parts = [facts.values.get(k) for k in keys]
-    summed = [p for p in parts if p is not None and (p.text or "").startswith(SUMMED)]
+    parts = [facts.values.get(k) for k in SPLIT_KEYS]
+    summed = [p for p in parts if p is not None and p.summed]
     if not summed:
         return
     table = next((t for t in tables if t.id == summed[0].table), None)
-    spec = next((s for s in fact_sources()[keys[0]] if s.get("codes") and s["table"] == summed[0].table), {})
+    spec = next((s for s in fact_sources()[SPLIT_KEYS[0]] if s.get("codes") and s["table"] == summed[0].table), {})
     whole = lookup(table, {"rows": ["合计", "总计"], "measure": spec.get("measure")})[0] if table is not None else None
     ok = whole is not None and all(p is not None for p in parts) \
         and abs(sum(float(p.value) for p in parts) - whole) <= 0.005 * 5 + 1e-6
     if not ok:
-        for k, p in zip(keys, parts, strict=True):
-            if p is not None and (p.text or "").startswith(SUMMED):
+        for k, p in zip(SPLIT_KEYS, parts, strict=True):
+            if p is not None and p.summed:
                 del facts.values[k]
 
 
@@ -347,8 +352,7 @@ def drop_summed_parts(facts: Facts, stated: dict[str, list[float]]) -> None:
     """人员经费 and 公用经费 summed from economic classes give way to a split the document states in
     words that differs from them (its own definition: Fuzhou's, Shenzhen's 公用经费 count part of 303),
     both at once so that the two halves of one split are never mixed."""
-    keys = ("personnel_expenditure", "public_expenditure")
-    summed = {k: facts.values[k] for k in keys if k in facts.values and (facts.values[k].text or "").startswith(SUMMED)}
+    summed = {k: facts.values[k] for k in SPLIT_KEYS if k in facts.values and facts.values[k].summed}
     if not any(abs(v - float(summed[k].value)) > 0.005 + 1e-6 for k in summed for v in stated.get(k, ())):
         return
     for k in summed:

@@ -548,7 +548,7 @@ def office_vs_public(ctx: Context) -> Iterator[Issue]:
     """机关运行经费 above 公用经费 is probably wrong (a warning)."""
     facts = ctx.result.facts
     office, public = facts.values.get("office_operation"), facts.values.get("public_expenditure")
-    if office is None or public is None or public.source == "narrative" or (public.text or "").startswith("Σ"):
+    if office is None or public is None or public.source == "narrative" or public.summed:
         return  # (a 公用经费 the template does not print, summed from 302 + 310, may not be what its
         # 机关运行经费 — Guangzhou's counts 医疗费补助 and project funds — is measured against)
     o, p = float(office.value), float(public.value)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..canonical import CanonicalTable
-from ..facts import SUMMED, function_code_for_name
+from ..facts import function_code_for_name
 from ..narrative import AMOUNT_RE, COMPARATOR_RE, DIRECTION_RE, DOWN_WORDS, UP_WORDS, Sentence
 from ..narrative import _registry as narrative_registry
 from ..narrative import subjects_in as _reader_subjects
@@ -168,7 +168,7 @@ def _clause_start(text: str, at: int) -> int:
 
 
 # An amount after one of these words is a change, not the figure ("一般公共预算收入减少76.46万元").
-CHANGE_WORD_RE = re.compile(r"增加|减少|增长|下降|降低|提高|上升|增|减")
+CHANGE_WORD_RE = re.compile(r"[增减]|下降|降低|提高|上升")
 
 
 def _lookup_current(ctx: Context, sentences: list[Sentence], idx: int, subject: str, before: str) -> tuple[Amount | None, int | None]:
@@ -670,7 +670,7 @@ def _summed_fact(ctx: Context, key: str) -> bool:
     split may differ (Shenzhen's 公用经费 counts a part of 303) without any printed figure contradicting
     another, so it is not quoted against the narrative."""
     fv = ctx.result.facts.values.get(key)
-    return fv is not None and (fv.text or "").startswith(SUMMED)
+    return fv is not None and fv.summed
 
 
 def _loose_figure(ctx: Context, key: str) -> float | None:
