@@ -36,7 +36,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from camelot.parsers import Lattice
 from camelot.utils import get_image_char_and_text_objects, get_page_layout
-from playa.miner import LTChar, LTContainer, LTCurve, LTLine, LTRect
+from playa.miner import LTAnno, LTChar, LTContainer, LTCurve, LTLine, LTRect
 
 from ..document import DASHES as _DASH
 from ..document import PAGE_NUMBER_RE as _PAGE_NUMBER
@@ -207,6 +207,87 @@ def _dedupe_text(textlines: list) -> list:
     return kept
 
 
+def _seat_hanging_glyphs(textlines: list) -> list:
+    """Glyph boxes that hang below their baseline are set back on it, and the pieces of one
+    printed line this had split are joined again; returns the text lines.
+
+    Some embedded fonts declare a descent of a whole em, so the boxes of their glyphs (digits,
+    brackets) lie below the line they are printed on: in a ruled table a figure's box then
+    centres in the row below it, and the cell-to-row assignment shifts a whole column down by
+    one row while the page looks right. An upright glyph whose box barely rises above its own
+    baseline (the origin its matrix puts it at) gets a box sitting on that baseline, a fifth of
+    its height below and the rest above. The layout had already cut such glyphs off the text
+    beside them ("(" "一" ")" "一般公共预算资金"): a moved line and the lines on its baseline
+    that touch it become one line again, its glyphs left to right."""
+    moved: list = []
+    for t in textlines:
+        changed = False
+        for o in t:
+            if not isinstance(o, LTChar):
+                continue
+            a, b, c, d, _e, base = o.matrix
+            h = o.y1 - o.y0
+            if h <= 0 or b or c or a <= 0 or d <= 0 or o.y1 >= base + 0.2 * h:
+                continue
+            o.set_bbox((o.x0, base - 0.2 * h, o.x1, base + 0.8 * h))
+            changed = True
+        if changed:
+            _fit_box(t)
+            moved.append(t)
+    if not moved:
+        return textlines
+    bases = {id(t): _baseline(t) for t in textlines}
+    parent = {id(t): id(t) for t in textlines}
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for m in moved:
+        h = m.y1 - m.y0
+        for t in textlines:
+            if t is m or bases[id(t)] is None or bases[id(m)] is None:
+                continue
+            near = max(t.x0 - m.x1, m.x0 - t.x1) < h
+            if near and abs(bases[id(t)] - bases[id(m)]) <= 0.25 * h:
+                parent[root(id(t))] = root(id(m))
+    groups: dict[int, list] = {}
+    for t in textlines:
+        groups.setdefault(root(id(t)), []).append(t)
+    out = []
+    for t in textlines:
+        group = groups[root(id(t))]
+        if group[0] is not t:
+            continue
+        if len(group) > 1:
+            _join_pieces(group)
+        out.append(t)
+    return out
+
+
+def _fit_box(t) -> None:
+    boxes = [o.bbox for o in t if isinstance(o, LTChar)]
+    if boxes:
+        t.set_bbox((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+def _join_pieces(group: list) -> None:
+    """The glyphs of ``group`` (text lines on one baseline) into its first line, left to right;
+    a gap wider than half a glyph's height between two Latin glyphs or digits is a space."""
+    chars = sorted((o for t in group for o in t if isinstance(o, LTChar)), key=lambda o: o.x0)
+    objs: list = []
+    for prev, o in zip([None, *chars], chars, strict=False):
+        words = prev is not None and not any(_CJK.match(x.get_text()) or x.get_text().isspace() for x in (prev, o))
+        if words and o.x0 - prev.x1 > 0.5 * (o.y1 - o.y0):
+            objs.append(LTAnno(" "))
+        objs.append(o)
+    objs.append(LTAnno("\n"))
+    group[0]._objs = objs
+    _fit_box(group[0])
+
+
 def _promote_thin_curves(layout) -> int:
     """Thin few-point paths (rules some generators draw as slightly skewed quads) are replaced
     by rectangles, so the vector engine sees them as ruled lines. Returns how many ruled-line
@@ -339,6 +420,7 @@ def parse_page(page, path: str) -> _Page:
     result = _Page(number=page_no, width=dims[0], height=dims[1], chars=len(chars))
     if not chars:
         return result
+    htext = _seat_hanging_glyphs(htext)
     htext = _dedupe_text(htext)
     vtext = _dedupe_text(vtext)
     rules = _promote_thin_curves(layout)
@@ -368,7 +450,8 @@ def _furniture(pages: list[_Page]) -> set[tuple[int, int]]:
     """(page, line index) of page numbers and running headers/footers.
 
     A page number is a page's first or last line in the outer eighth of the page, beyond its
-    tables, that reads like one: ``- 3 -``, ``第 3 页``, or a bare ``3`` / ``3/20`` when at
+    tables, that reads like one (its digits may be letter-spaced, ``— 1 5 —``): ``- 3 -``,
+    ``第 3 页``, or a bare ``3`` / ``3/20`` when at
     least one other page carries a number the same distance from its page index (a line that
     is only a wrapped "0" is not a page number). A running header or footer is a line in the
     outer tenth, set apart from the body by at least its own height, repeated with the same
@@ -385,7 +468,8 @@ def _furniture(pages: list[_Page]) -> set[tuple[int, int]]:
         table_bottoms = [t.bbox[1] for t in p.tables]
         for i in {order[0], order[-1]}:
             ln = p.lines[i]
-            text = re.sub(r"\s+", " ", ln.text.strip())
+            # digits set letter-spaced ("— 1 5 —") are one number
+            text = re.sub(r"(?<=\d) (?=\d)", "", re.sub(r"\s+", " ", ln.text.strip()))
             in_band = ln.y0 > p.height * 7 / 8 or ln.y1 < p.height / 8
             beyond_tables = all(ln.y0 > top for top in table_tops) or all(ln.y1 < b for b in table_bottoms)
             if in_band and beyond_tables and _PAGE_NUMBER.match(text):
