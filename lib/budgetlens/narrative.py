@@ -496,7 +496,9 @@ def _last_mention(nar: Narrative, key: str | None) -> float | None:
 
 # A statement about a grand total (总计) also dates the current-year figure when this year's
 # document prints the two equal (no carry-over): the contract's own example reads
-# "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30.
+# "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30. Not when the narrative says last
+# year carried something over ("上年结转结余…减少136,020万元"): last year's 总计 then held more than its
+# 本年收入.
 IMPLIED_BY_TOTAL = {"grand_total": ("revenue_total",), "fiscal_grand_total": ("fiscal_revenue",)}
 PSEUDO_KEYS = {"ignore", "fiscal_grand_total", "fiscal_carryover", "nonfiscal_carryover"}
 
@@ -524,7 +526,7 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
         if abs(sum(stated[p][0] for p in parts) - current_total) <= 0.005 * len(parts) + 1e-9:
             out[total] = _tidy(sum(stated[p][1] for p in parts))
     for c in nar.changes:
-        if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None:
+        if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None or out.get("carryover_begin"):
             continue
         for key in IMPLIED_BY_TOTAL[c.key]:
             current = facts.get(key)
