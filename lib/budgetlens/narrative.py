@@ -19,7 +19,9 @@ from .numbers import to_wan
 from .recognize import CURRENCY_RE, UNIT_NAME_RE
 from .registry import classify_title, normalise_label
 
-NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
+# Digits grouped by threes only, never starting inside another number: "4125.49,4143.91万元" is two
+# figures, not 494,143.91.
+NUM = r"(?<![\d.])(-?\d+(?:[,，]\d{3})*(?:\.\d+)?)"
 AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT_RE = re.compile(NUM + r"\s*[%％]")
 HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
@@ -84,12 +86,16 @@ class Mention:
     printed: str
     line: int
     sentence: str
+    at: int = -1  # where the amount stands in the sentence (spaces removed)
+
+    def where(self, text: str) -> int:
+        return self.at if self.at >= 0 else text.find(self.printed)
 
 
 def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
     """The sentence lists two or more figures after 其中."""
     qz = text.find("其中")
-    return qz >= 0 and sum(1 for m in mentioned if text.find(m.printed) > qz) >= 2
+    return qz >= 0 and sum(1 for m in mentioned if m.where(text) > qz) >= 2
 
 
 def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
@@ -97,7 +103,7 @@ def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
     qz = text.find("其中")
     if qz < 0:
         return None
-    at = [(text.find(m.printed), m) for m in mentioned]
+    at = [(m.where(text), m) for m in mentioned]  # (not the printed figure's first place: "…656.11万元，其中：…656.11万元")
     before = [m for i, m in at if 0 <= i < qz]
     return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
 
@@ -304,7 +310,7 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
     reg = _registry()
     if key in reg["funds_scoped"]:
         h = normalise_label(heading)
-        ctx = normalise_label(sentence_before[-14:])
+        ctx = normalise_label(sentence_before[-14:]) + _head_clause(sentence_before)
         for word, fund in reg.get("fund_scopes", {}).items():
             if word in ctx or word in h:
                 scoped = f"{key}@{fund}"
@@ -312,6 +318,16 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
         if any(w in h or w in ctx for w in reg["fund_headings"]):
             return None
     return key
+
+
+def _head_clause(sentence_before: str) -> str:
+    """The clause a 其中 list hangs from ("2022年财政拨款收入总计766.75万元，其中：收入合计610.42万元"):
+    its parts are of the head's fund."""
+    qz = sentence_before.rfind("其中")
+    if qz < 0:
+        return ""
+    clauses = [c for c in re.split(r"[，,；;：:]", sentence_before[:qz]) if c]
+    return normalise_label(clauses[-1]) if clauses else ""
 
 
 def _revenue_side(key: str | None, word: str, sentence_before: str) -> str | None:
@@ -346,6 +362,9 @@ def _actual_figure(text: str, between: str, start: int, stop: int) -> tuple[str,
     return actual.group(1), actual.group(2)
 
 
+_PAIR_RE = re.compile(r"各(?:是|为|自为)?" + NUM + r"[,，、和与及]$")
+
+
 def _read_sentence(s: Sentence, nar: Narrative) -> None:
     text = s.text.replace(" ", "")
     subjects = subjects_in(text, s.heading)
@@ -374,12 +393,16 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                     break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
                 if re.search(r"[≤≥<>＜＞]=?$|不超过$|不低于$|控制在$", between):
                     break  # "人员经费 ≤7万元": a target's threshold, not the figure
+                pair = _PAIR_RE.search(between)
+                if pair and _to_wan(pair.group(1), unit) != _to_wan(num, unit):
+                    break  # "收、支总计各是4125.49,4143.91万元": two figures, one for each side
                 num, unit = _actual_figure(text, between, a_end, nxt) or (num, unit)
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
                 k = _revenue_side(k, word, text[:start])
                 v = _to_wan(num, unit)
                 if k and v is not None:
-                    nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text))
+                    nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text,
+                                                at=a_start))
                 break
     # Changes.
     for comp in COMPARATOR_RE.finditer(text):
