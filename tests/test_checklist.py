@@ -232,3 +232,172 @@ def test_the_unit_page_has_the_checklist(corpus_dir, tmp_path):
     page = checklist_section(UnitDocument.load(tmp_path, document_id(result)))
     assert "<th>检查内容</th>" in page and "3项不符合要求" in page
     assert "项目经费情况说明" in page and "多了一个右引号" in page and "由检查人填写" in page
+
+
+# --- each textual rule on a small edit of a seed: it fires on the slip, not on the correct wording ----
+
+S004 = "004_f2bc4dd2dc88ab43.txt"  # a 单位 budget of 2025
+S000 = "000_2dcbd3ad2c52b1d0.txt"  # a 单位 final of 2023
+L_CHANGE = 399  # "…一般公共预算当年支出422.96万元，比上年减少467.16万元，下降52.48%。"
+L_CLASSES = 403  # "…主要用于以下方面:社会保障和就业支出28.42万元,…"
+L_NO_OFFICE = 421  # "本单位无机关运行经费。"
+
+
+def _edited_findings(tmp_path, name: str, edits: dict[int, tuple[str, str] | None], rule_id: str) -> list[dict]:
+    """The ``rule_id`` findings of a seed with some lines edited ({line: (old, new)}, None deletes)."""
+    from budgetlens.extract import extract
+    from conftest import RAW
+
+    lines = (RAW / name).read_text(encoding="utf-8").split("\n")
+    for i, edit in sorted(edits.items(), reverse=True):
+        if edit is None:
+            del lines[i - 1]
+            continue
+        old, new = edit
+        assert old in lines[i - 1], (i, old, lines[i - 1])
+        lines[i - 1] = lines[i - 1].replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return [f for f in extract(path).findings if f["rule"] == rule_id]
+
+
+def _change(new: str) -> dict[int, tuple[str, str]]:
+    return {L_CHANGE: ("下降52.48%。", new)}
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("下降52.48%。增加（减少）的主要原因是…", True),
+    ("下降52.48%。主要原因是。", True),
+    ("下降52.48%。2025年XX单位支出。", True),
+    ("下降52.48%。减少的主要原因是项目调整。", False),
+    ("下降52.48%，主要原因是人员减少（退休2人）。", False),
+])
+def test_template_phrase(tmp_path, text, fires):
+    got = _edited_findings(tmp_path, S004, _change(text), "text.template_phrase")
+    assert bool(got) is fires, [f["message"] for f in got]
+    if fires:
+        assert got[0]["evidence"]["section"] == "notes" and got[0]["evidence"]["quote"]
+
+
+def test_template_phrase_blank_year(tmp_path):
+    got = _edited_findings(tmp_path, S004, {L_CHANGE: ("2025年度", "202 年度")}, "text.template_phrase")
+    assert got and "202年度" in got[0]["evidence"]["quote"] and "年度未填写完整" in got[0]["message"]
+
+
+@pytest.mark.parametrize(("heading", "fires"), [
+    ("第三部分 2025年度部门预算情况说明", True),  # a 单位 report calling itself 部门
+    ("第三部分 2025年度单位预算情况说明", False),
+])
+def test_level_name(tmp_path, heading, fires):
+    got = _edited_findings(tmp_path, S004, {374: ("第三部分 2025年度单位预算情况说明", heading)}, "text.level_name")
+    assert bool(got) is fires, [f["message"] for f in got]
+    if fires:
+        assert "单位预算" in got[0]["message"] and "部门预算" in got[0]["message"] and got[0]["evidence"]["page"]
+
+
+@pytest.mark.parametrize(("name", "fires"), [
+    ("医疗卫生与计划生育支出", True), ("文化体育与传媒支出", True), ("卫生健康支出", False), ("文化旅游体育与传媒支出", False),
+])
+def test_class_name_in_force_for_the_year(tmp_path, name, fires):
+    got = _edited_findings(tmp_path, S004, {L_CLASSES: ("社会保障和就业支出28.42万元", f"{name}28.42万元")},
+                           "text.class_name")
+    assert bool(got) is fires, [f["message"] for f in got]
+    if fires:
+        assert name in got[0]["evidence"]["quote"] and got[0]["evidence"]["section"] == "notes"
+
+
+def test_class_names_registry_by_year():
+    from budgetlens.checks.text import outdated_names
+
+    assert outdated_names(2018) == {}  # the old names were in force up to the 2018 reports
+    old = outdated_names(2019)
+    assert old["医疗卫生与计划生育支出"][:2] == ("210", "卫生健康支出")
+    assert old["文化体育与传媒支出"][:2] == ("207", "文化旅游体育与传媒支出")
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("下降52.48%。。", "连续两个句号"),
+    ("下降52.48%，，主要原因是人员减少。", "标点重复"),
+    ("下降52.48%……主要原因是人员减少。", None),  # an ellipsis is not doubled punctuation
+    ("下降52.48%。", None),
+])
+def test_punctuation(tmp_path, text, what):
+    got = _edited_findings(tmp_path, S004, _change(text), "text.punctuation")
+    assert (got[0]["message"] if got else None) is None if what is None else what in got[0]["message"], got
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("下降52.48%（主要是人员减少。", "缺少右括号"),
+    ("下降52.48%，主要是“人员减少。", "缺少右引号"),
+    ("下降52.48%，主要是人员减少”。", "多了一个右引号"),
+    ("下降52.48%（主要是人员减少）。", None),
+    ("下降52.48%，主要是“人员减少”。", None),
+])
+def test_brackets_and_quotation_marks(tmp_path, text, what):
+    got = _edited_findings(tmp_path, S004, _change(text), "text.brackets")
+    if what is None:
+        assert not got, [f["message"] for f in got]
+    else:
+        assert got and what in got[0]["message"] and "人员减少" in got[0]["evidence"]["quote"]
+
+
+def test_unmapped_glyphs(tmp_path):
+    got = _edited_findings(tmp_path, S004, _change("下降52.48%，主要原因是\ue01a\ue01b减少。"), "text.hidden_text")
+    assert got and "无法显示" in got[0]["message"] and got[0]["evidence"]["page"]
+    assert not _edited_findings(tmp_path, S004, {}, "text.hidden_text")
+
+
+def test_missing_section(tmp_path):
+    assert not _edited_findings(tmp_path, S004, {}, "text.missing_section")
+    got = _edited_findings(tmp_path, S004, {574: None}, "text.missing_section")  # the 名词解释 heading
+    assert [f["evidence"]["missing"] for f in got] == ["glossary"] and "目录中列有" in got[0]["message"]
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("机关运行经费减少为0.00万元，与上年持平。", True),
+    ("机关运行经费0.00万元，与上年持平。", False),
+])
+def test_level_said_of_a_change(tmp_path, text, fires):
+    got = _edited_findings(tmp_path, S004, {L_NO_OFFICE: ("本单位无机关运行经费。", text)}, "text.zero_base")
+    assert bool(got) is fires, [f["message"] for f in got]
+
+
+def test_percentage_from_nothing(tmp_path):
+    # 003 says "比上年预算增加6.83万元，增长100%" of an item not budgeted the year before (hand list above);
+    # the same sentence with a real base says nothing
+    got = _edited_findings(tmp_path, S004, _change("下降52.48%。"), "text.zero_base")
+    assert not got
+
+
+@pytest.mark.parametrize(("edits", "missing"), [
+    ({}, set()),
+    # 公务接待费 no longer said (neither an amount nor "未发生")
+    ({540: None, 542: None, 552: ("4、公务接待费支出0万元", "4、其他支出0万元")}, {"reception"}),
+    # 公务用车 still said, but no longer how many there are (保有量)
+    ({550: ("使用财政拨款负担的公务用车保有量共0辆车", "使用财政拨款负担")}, {"vehicles"}),
+    # 接待 without 批次/人次
+    ({552: ("共接待0批次，0人次。国内接待费0万元，共接待0批次，0人次，其中外事接待费0万元，共接待0批次，0人次，", "")},
+     {"reception"}),
+])
+def test_three_public_items_and_counts_of_a_final(tmp_path, edits, missing):
+    """Seed 000's items are each said (all 0, the counts given); with an item as if incurred, the counts
+    are required of it."""
+    from budgetlens.checks import text
+    from budgetlens.checks.base import Context
+    from budgetlens.extract import extract
+    from conftest import RAW
+
+    lines = (RAW / S000).read_text(encoding="utf-8").split("\n")
+    for i, edit in sorted(edits.items(), reverse=True):
+        if edit is None:
+            del lines[i - 1]
+        else:
+            assert edit[0] in lines[i - 1]
+            lines[i - 1] = lines[i - 1].replace(*edit)
+    path = tmp_path / S000
+    path.write_text("\n".join(lines), encoding="utf-8")
+    sents = text.three_public_text(Context(extract(path)))
+    items = text.said_items(sents)
+    incurred = {k: "amount" if v else v for k, v in items.items()}
+    gaps = {k for k, v in items.items() if not v} | {k for k, ok in text.said_counts(incurred, sents).items() if not ok}
+    assert gaps == missing, (items, sents)

@@ -62,3 +62,27 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         for block in iter(lambda: fh.read(chunk), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def is_temporary(name: str) -> bool:
+    """A temporary file of an unfinished write: :func:`atomic_write`'s ``.<name>.XXXX.tmp`` or a
+    hidden notebook (``.<id>.XXXX.tmp.ipynb``, the run records' name while papermill writes)."""
+    return name.startswith(".") and (name.endswith(".tmp") or name.endswith(".ipynb"))
+
+
+def remove_temporary_files(folder: str | Path) -> list[Path]:
+    """Remove every temporary file under ``folder`` (left by a process killed mid-write); returns them.
+
+    Only for a folder no other process is writing to (the batch holds a lock on its reports folder).
+    """
+    removed = []
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            if is_temporary(name):
+                path = Path(dirpath) / name
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    continue
+                removed.append(path)
+    return removed

@@ -20,9 +20,10 @@ it wrote):
 How a notebook is run: the template in ``notebooks/`` is never modified; papermill executes it
 with the parameters into ``reports/runs/<notebook>/<id>.ipynb`` (a temporary name first, renamed
 when the run succeeded; a failed run is kept as ``<id>.failed.ipynb`` and a :class:`ReportError`
-names it). That executed notebook is the run record. nbconvert then exports it without input
-cells, with the custom template in ``templates/`` (no external scripts, styles or fonts: the page
-is self-contained and prints on A4). ``timeout`` is the seconds one cell may run;
+names it). nbconvert exports the executed notebook without input cells, with the custom template
+in ``templates/`` (no external scripts, styles or fonts: the page is self-contained and prints on
+A4); then the executed notebook is written as the run record, its images replaced by references to
+the page that embeds them (:mod:`budgetlens.runrecords`: each chart stored once). ``timeout`` is the seconds one cell may run;
 ``kernel_name`` None means ``python3``, i.e. the interpreter running budgetlens.
 
 Parameters are validated twice: here before a kernel starts (unknown parameter names, a document or
@@ -38,11 +39,12 @@ import os
 import platform
 import tempfile
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__, metrics, prose
+from . import __version__, metrics, prose, runrecords
 from .fsutil import atomic_write_text
 from .units import (
     KIND_LABELS,
@@ -53,6 +55,7 @@ from .units import (
     load_units,
     require_document,
     require_processed,
+    require_unit,
     unit_ids,
     unit_table,
 )
@@ -133,13 +136,21 @@ def check_parameters(namespace: Mapping[str, Any], notebook: str) -> None:
 
 def validate_parameters(notebook: str, parameters: Mapping[str, Any]) -> None:
     """Raise :class:`ParameterError` for a parameter the template's ``parameters`` cell does not declare."""
-    import papermill
-
-    declared = set(papermill.inspect_notebook(str(template_path(notebook))))
+    path = template_path(notebook)
+    stat = path.stat()
+    declared = _declared_parameters(str(path), stat.st_size, stat.st_mtime_ns)
     unknown = sorted(set(parameters) - declared)
     if unknown:
         raise ParameterError(f"{notebook}.ipynb: unknown parameter(s) {', '.join(unknown)}; "
                              f"its parameters cell declares {', '.join(sorted(declared)) or 'none'}")
+
+
+@lru_cache(maxsize=8)
+def _declared_parameters(path: str, size: int, mtime_ns: int) -> frozenset[str]:
+    """The names a template's parameters cell declares (read once per template version)."""
+    import papermill
+
+    return frozenset(papermill.inspect_notebook(path))
 
 
 def load_document_parameter(source_doc_id: str | None, processed: str | Path | None) -> UnitDocument:
@@ -176,9 +187,13 @@ def load_units_parameter(processed: str | Path | None, aliases: str | Path | Non
 # --- running and exporting --------------------------------------------------------------------
 
 def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], reports: Path, *, timeout: int,
-                   kernel_name: str | None) -> Path:
+                   kernel_name: str | None, page: tuple[Path, str] | None = None) -> Path:
     """Execute a template with papermill into ``reports/runs/<notebook>/<record_id>.ipynb``
-    (written under a temporary name, renamed on success; a failure is kept as ``.failed.ipynb``)."""
+    (written under a temporary name, renamed on success; a failure is kept as ``.failed.ipynb``).
+
+    With ``page`` = (target, title) the page is exported from the executed notebook first, then
+    the record is written with its images as references to that page (:mod:`budgetlens.runrecords`).
+    """
     import papermill
 
     validate_parameters(notebook, parameters)
@@ -189,13 +204,11 @@ def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], re
     fd, tmp = tempfile.mkstemp(prefix=f".{record_id}.", suffix=".ipynb", dir=runs)
     os.close(fd)
     try:
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(template), tmp, parameters=parameters, kernel_name=kernel_name or DEFAULT_KERNEL,
             execution_timeout=timeout, progress_bar=False, log_output=False, cwd=str(template.parent),
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no kernel log lines on stderr (cell errors come back through papermill)
         )
-        os.replace(tmp, record)
-        return record
     except Exception as exc:
         failed = runs / f"{record_id}.failed.ipynb"
         where = ""
@@ -208,23 +221,49 @@ def _run_to_record(notebook: str, record_id: str, parameters: dict[str, Any], re
     finally:
         if Path(tmp).exists():
             os.unlink(tmp)
+    if page is None:
+        _write_notebook(record, nb)
+        return record
+    target, title = page
+    _export(nb, target, title)
+    stripped, _ = runrecords.strip_images(nb, os.path.relpath(target, runs))
+    _write_notebook(record, stripped)
+    return record
+
+
+def _write_notebook(path: Path, nb: Any) -> Path:
+    import nbformat
+
+    return atomic_write_text(path, nbformat.writes(nb))
 
 
 def export_html(record: Path, target: Path, title: str) -> Path:
     """Export an executed notebook to a self-contained HTML page (no input cells, no prompts)."""
     import nbformat
+
+    return _export(nbformat.read(str(record), as_version=4), target, title)
+
+
+def _export(nb: Any, target: Path, title: str) -> Path:
+    nb = nb.copy()
+    nb.metadata = nb.metadata.copy()
+    nb.metadata["title"] = title
+    body, _ = _exporter().from_notebook_node(nb, resources={"budgetlens": {"css": stylesheet(), "title": title}})
+    return atomic_write_text(target, body)
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: building one compiles its Jinja templates (a tenth of a second)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(str(record), as_version=4)
-    nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="classic", template_file=str(TEMPLATES / "page.html.j2"))
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"budgetlens": {"css": stylesheet(), "title": title}})
-    return atomic_write_text(target, body)
+    return exporter
 
 
 def stylesheet() -> str:
@@ -242,12 +281,12 @@ def run_document_notebook(source_doc_id: str, processed: Path, reports: Path, *,
     """
     folder = resolve_processed(processed)
     require_document(source_doc_id, folder)
-    record = _run_to_record(DOCUMENT_NOTEBOOK, source_doc_id,
-                            {"source_doc_id": source_doc_id, "processed": str(folder)}, Path(reports),
-                            timeout=timeout, kernel_name=kernel_name)
     doc = UnitDocument.load(folder, source_doc_id)
-    return export_html(record, Path(reports) / "documents" / f"{source_doc_id}.html",
-                       f"{prose.source_file(doc)} · {doc.unit} {doc.label}")
+    target = Path(reports) / "documents" / f"{source_doc_id}.html"
+    _run_to_record(DOCUMENT_NOTEBOOK, source_doc_id, {"source_doc_id": source_doc_id, "processed": str(folder)},
+                   Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, f"{prose.source_file(doc)} · {doc.unit} {doc.label}"))
+    return target
 
 
 def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: int = 600,
@@ -260,10 +299,12 @@ def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: 
     """
     folder = resolve_processed(processed)
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
-    unit = load_unit(unit_id, folder, aliases)
+    rows = require_unit(unit_id, unit_table(folder, aliases))
     params = {"unit_id": unit_id, "processed": str(folder), "aliases": str(aliases) if aliases else ""}
-    record = _run_to_record(UNIT_NOTEBOOK, unit_id, params, Path(reports), timeout=timeout, kernel_name=kernel_name)
-    return export_html(record, Path(reports) / "units" / f"{unit_id}.html", f"{unit.name} · 预决算分析")
+    target = Path(reports) / "units" / f"{unit_id}.html"
+    _run_to_record(UNIT_NOTEBOOK, unit_id, params, Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, f"{rows['unit_name'].iloc[0]} · 预决算分析"))
+    return target
 
 
 def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None) -> Path:
@@ -272,8 +313,10 @@ def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, ke
     folder = resolve_processed(processed)
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
     params = {"processed": str(folder), "aliases": str(aliases) if aliases else ""}
-    record = _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name)
-    return export_html(record, Path(reports) / "panel.html", "各单位对比")
+    target = Path(reports) / "panel.html"
+    _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name,
+                   page=(target, "各单位对比"))
+    return target
 
 
 def _catalog_paths(folder: Path) -> list[str]:

@@ -260,6 +260,8 @@ def _toc(out: Layout) -> tuple[int | None, int]:
     if start is None:
         return None, 0
     listed: list[str] = []
+    dotted: set[str] = set()  # sections listed by an entry with leaders ("一、主要职能……1")
+    first_numbered = False  # whether the entry of the first section listed was numbered ("一、…")
     seen: set[str] = set()
     i = start + 1
     while i < len(out.lines):
@@ -271,6 +273,7 @@ def _toc(out: Layout) -> tuple[int | None, int]:
             seen.add(re.sub(r"[。.]$", "", t))
         entry = toc_entry(ln.text)
         if entry is not None:
+            dotted.add(entry)
             if entry and entry not in listed:
                 listed.append(entry)
             i += 1
@@ -278,13 +281,17 @@ def _toc(out: Layout) -> tuple[int | None, int]:
         sid = heading_section(ln.text)
         if sid is not None and not listed and ln.page > out.lines[start].page:
             break  # a 目录 read as nothing: the body has begun
-        if sid is not None and listed and sid == listed[0]:
-            break  # the body's first heading, listed first in the 目录
+        if sid is not None and listed and sid == listed[0] and (sid in dotted or ln.page > out.lines[start].page
+                                                                or first_numbered and not NUMBERING_RE.match(t)):
+            break  # the body's first heading, listed first in the 目录 (by an entry with leaders, on an
+            # earlier page, or numbered where this heading is not)
         if re.search(r"[。，；]", t) and len(t) > 30:
             break  # prose: the 目录 is over
         if ln.page > out.lines[start].page + 2:
             break
         if sid is not None and sid not in listed:
+            if not listed:
+                first_numbered = NUMBERING_RE.match(t) is not None
             listed.append(sid)
         i += 1
     out.toc_listed = listed
@@ -327,8 +334,13 @@ def _table_spans(lines: list[Line], tables: list[tuple[str, str, int, int]]) -> 
 
 def extraction_layout(result: Extraction) -> Layout:
     """The layout of an extraction's document, its recognised tables placed by their rows' lines."""
+    from .registry import table_kinds
+
+    known = {k.id for k in table_kinds()}
     spans = []
     for rt in (result.recognition.tables if result.recognition else []):
+        if rt.id not in known:
+            continue  # a grid no standard table was recognised in (a 目录 laid out as a table)
         raw = rt.raw
         figures = sum(1 for row in raw.rows for c in row if re.fullmatch(r"-?[\d,]+(?:\.\d+)?", c.strip() or "x"))
         if figures < 3 and not rt.context.empty_declared and len(raw.rows) > 1:
@@ -349,7 +361,12 @@ def is_subheading(text: str) -> bool:
     """A numbered line without sentence punctuation ("七、一般公共预算支出预算情况说明", "（一）收入预算")."""
     t = compact(text)
     return NUMBERING_RE.match(t) is not None and len(t) <= 30 and not re.search(r"[。，；,;！？：:、\"']", t) \
-        and not re.search(r"\d\s*(?:万元|元|%)", t)
+        and not re.search(r"\d\s*(?:万元|元|%)", t) and _balanced(t)
+
+
+def _balanced(t: str) -> bool:
+    """Whether a line's brackets close (a heading's do; a list wrapped mid-bracket, "…处（信", does not)."""
+    return sum(t.count(c) for c in "（(") == sum(t.count(c) for c in "）)")
 
 
 END_PUNCT = "。！？!?；;：:，,、…—”’」』）)》】"

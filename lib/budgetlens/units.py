@@ -208,6 +208,27 @@ def unit_table(processed: str | Path, aliases_csv: str | Path | None = None) -> 
     catalog = read_catalog(processed)
     if aliases_csv is None:
         aliases_csv = find_aliases_csv(processed, list(catalog.get("path", pd.Series(dtype=str)).dropna()))
+    # The table is computed once per catalogue and alias file (every unit page asks for it; over
+    # thousands of documents it takes a second): keyed by both files' identity, copied out.
+    key = (str(processed), _file_key(processed / CATALOG), str(aliases_csv or ""), _file_key(aliases_csv))
+    if _TABLES.get("key") != key:
+        _TABLES.clear()
+        _TABLES.update(key=key, table=_unit_table(processed, catalog, aliases_csv))
+    return _TABLES["table"].copy()
+
+
+_TABLES: dict[str, Any] = {}
+
+
+def _file_key(path: str | Path | None) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if st else None
+
+
+def _unit_table(processed: Path, catalog: pd.DataFrame, aliases_csv: str | Path | None) -> pd.DataFrame:
     aliases = read_aliases(aliases_csv)
     if catalog.empty:
         return pd.DataFrame(columns=UNIT_COLUMNS)

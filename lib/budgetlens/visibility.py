@@ -38,6 +38,7 @@ class PageView:
     chars: int = 0
     images: int = 0
     paths: int = 0
+    drawn: bool = False  # a page without text or images that still shows lines (an empty table's grid)
     hidden: list[str] = field(default_factory=list)  # runs of hidden text shown nowhere else
     cut: list[str] = field(default_factory=list)  # lines drawn only in part
 
@@ -106,6 +107,7 @@ def read_visibility(path: str) -> Visibility:
             view.chars = sum(1 for c in text if not c.isspace())
             if view.chars == 0:
                 view.images, view.paths = _object_counts(page)
+                view.drawn = view.paths > 0 and int(_gray(page, LOW_SCALE).min()) < INK
                 views.append(view)
                 continue
             bm = _gray(page, LOW_SCALE)

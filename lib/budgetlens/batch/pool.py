@@ -86,6 +86,7 @@ def _worker_main(fd: int) -> None:
     """A worker's loop: receive ``(task_id, fn, args)``, send back ``(task_id, ok, value, reason, seconds)``."""
     conn = Connection(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    _exit_with_driver()
     try:
         while True:
             try:
@@ -114,6 +115,21 @@ def _worker_main(fd: int) -> None:
             kernels.shutdown_all()
         except Exception:  # noqa: BLE001
             pass
+
+
+def _exit_with_driver(interval: float = 0.5) -> None:
+    """Stop this worker as soon as its driver is gone (killed with kill -9): an orphan would go on
+    writing pages after the next run has started. Its kernels follow (they poll their parent)."""
+    import threading
+
+    driver = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == driver:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="driver-watch", daemon=True).start()
 
 
 _WORKER_CMD = "import sys; from budgetlens.batch.pool import _worker_main; _worker_main(int(sys.argv[1]))"

@@ -22,11 +22,13 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..fsutil import remove_temporary_files
 from ..inputs import expand_inputs, group_publications
 from ..store import document_id
 from . import state as st
@@ -81,6 +83,18 @@ class BatchRun:
         prev_state = self.previous.get("state") or {}
         if prev_state.get("processed") != str(self.processed.resolve()):
             prev_state = {}  # another output folder: nothing to reuse
+        # Steps finished after the manifest was last written (a run killed with kill -9, a lost
+        # machine) left done-markers: they are as good as manifest entries, and newer.
+        self.markers = st.DoneMarkers(self.reports, self.processed)
+        prev_state = dict(prev_state)
+        self.resumed: set[str] = set()
+        for stage in ("documents", "notebooks"):
+            entries = dict(prev_state.get(stage) or {})
+            for key, entry in self.markers.load(stage).items():
+                if entries.get(key) != entry:
+                    entries[key] = entry
+                    self.resumed.add(key)
+            prev_state[stage] = entries
         self.prev_state = prev_state
         self.hashes = st.HashCache()
         self.code = st.code_fingerprint()
@@ -122,23 +136,23 @@ class BatchRun:
             self._description = self._pool.describe()
         return self._pool
 
-    def _run_tasks(self, stage: str, tasks: list[Task], unit: str) -> list[Outcome]:
+    def _run_tasks(self, stage: str, tasks: list[Task], unit: str) -> Iterator[Outcome]:
+        """The tasks' outcomes as they finish (each is recorded, and its done-marker written, before
+        the next is waited for: a run killed now keeps what it finished)."""
         if not tasks:
-            return []
+            return
         from tqdm.auto import tqdm
 
-        outcomes = []
         failed = 0
         with tqdm(total=len(tasks), desc=stage, unit=unit, disable=not self.progress, file=sys.stderr,
                   dynamic_ncols=True, leave=True) as bar:
             for outcome in self._executor().run(tasks):
-                outcomes.append(outcome)
                 value = outcome.value if isinstance(outcome.value, dict) else {}
                 if not outcome.ok or value.get("ok") is False:
                     failed += 1
                     bar.set_postfix(failed=failed)
                 bar.update(1)
-        return outcomes
+                yield outcome
 
     @staticmethod
     def _result(outcome: Outcome) -> dict[str, Any]:
@@ -274,6 +288,8 @@ class BatchRun:
                 fresh.add(item.key)
             else:
                 failed += 1
+        # Volumes extracted by an interrupted run were never paired, nor catalogued.
+        fresh |= {k for k in docs if k in self.resumed}
         paired = self._pair_by_content(docs, fresh)
         if fresh or paired or (docs and not (self.processed / "catalog.parquet").is_file()):
             from ..store import write_catalog
@@ -303,7 +319,15 @@ class BatchRun:
             entry.update(reason=result.get("reason", "failed"), transient=bool(result.get("transient")))
             self._fail("extract", name, entry["reason"], transient=entry["transient"])
         docs[item.key] = entry
+        self._mark("documents", item.key, entry)
         return entry["ok"]
+
+    def _mark(self, stage: str, key: str, entry: dict[str, Any]) -> None:
+        """The step's done-marker: written after its outputs when it succeeded, removed when not."""
+        if entry.get("ok"):
+            self.markers.put(stage, key, entry)
+        else:
+            self.markers.drop(stage, key)
 
     def _pair_by_content(self, docs: dict[str, dict[str, Any]], fresh: set[str]) -> int:
         """Volumes of one publication found by content (see :mod:`budgetlens.publications`)."""
@@ -333,6 +357,8 @@ class BatchRun:
                            transient=bool(result.get("transient")))
                 continue
             n_entry, t_entry = docs.pop(nk), docs.pop(tk)
+            self.markers.drop("documents", nk)
+            self.markers.drop("documents", tk)
             item = DocItem(nk + "\n" + tk, paths, result["doc_id"], [nk, tk])
             self._record_extraction(item, n_entry["inputs"] + t_entry["inputs"], result, docs)
             if t_entry["doc_id"] != result["doc_id"]:
@@ -395,7 +421,7 @@ class BatchRun:
     def _due(self, item: NotebookItem, entry: dict[str, Any] | None) -> str:
         """'run', 'up to date', 'carried' (a failure nothing has changed since) or 'keep' (not retried now)."""
         same = bool(entry) and entry.get("fingerprint") == item.fingerprint
-        if same and entry.get("ok") and (not entry.get("output") or Path(entry["output"]).exists()):
+        if same and entry.get("ok") and self._output_intact(entry):
             return "up to date"
         if same and not entry.get("ok") and not entry.get("transient") and not self.retry_failed:
             return "carried"
@@ -406,6 +432,15 @@ class BatchRun:
                 return "run"  # depends on a document that a retry just re-extracted
             return "keep"
         return "run"
+
+    def _output_intact(self, entry: dict[str, Any]) -> bool:
+        """The page a notebook entry names is there, and is the one it wrote (when its hash was recorded)."""
+        output = entry.get("output")
+        if not output:
+            return True
+        if "output_sha256" in entry:
+            return self.hashes.sha(output) == entry["output_sha256"]
+        return Path(output).exists()
 
     def _notebook_task(self, item: NotebookItem) -> Task:
         return Task(item.key, notebook_task,
@@ -420,12 +455,15 @@ class BatchRun:
                  "seconds": round(result.get("seconds", 0.0), 3)}
         if entry["ok"]:
             entry["output"] = result.get("output")
+            if entry["output"]:
+                entry["output_sha256"] = self.hashes.sha(entry["output"])
             self.produced.append({"stage": item.kind, "file": item.key, "output": entry["output"], "status": "ran",
                                   "seconds": entry["seconds"]})
         else:
             entry.update(reason=result.get("reason", "failed"), transient=bool(result.get("transient")))
             self._fail(item.kind, item.key, entry["reason"], transient=entry["transient"])
         notebooks[item.key] = entry
+        self._mark("notebooks", item.key, entry)
 
     def stage_notebooks(self) -> None:
         t = time.perf_counter()
@@ -536,9 +574,24 @@ class BatchRun:
             "state": self.state,
         }
 
+    def _start(self) -> None:
+        """Lock the reports folder for this run, then remove what an interrupted run left half-written."""
+        self.reports.mkdir(parents=True, exist_ok=True)
+        self._lock = st.lock_folder(self.reports)
+        removed = [p for folder in (self.reports, self.processed) if folder.is_dir()
+                   for p in remove_temporary_files(folder)]
+        if removed:
+            self.notes.append(f"removed {len(removed)} temporary file(s) of an interrupted run")
+
+    def _finish_markers(self) -> None:
+        """After a finished run the manifest holds everything: markers of steps gone from it go."""
+        self.markers.prune("documents", set(self.state.get("documents") or {}))
+        self.markers.prune("notebooks", set(self.state.get("notebooks") or {}))
+
     def run(self) -> dict[str, Any]:
         if self.retry_failed and not self.previous:
             self.notes.append(f"--retry-failed: no previous manifest at {self.manifest_path}; nothing to retry")
+        self._start()
         try:
             if self.retry_failed and not self.previous:
                 self.state["documents"] = {}
@@ -546,6 +599,7 @@ class BatchRun:
                 self.stage_extract()
                 st.write_manifest(self.manifest_path, self.manifest(finished=False))
                 self.stage_notebooks()
+                self._completed = True
         except KeyboardInterrupt:
             self.interrupted = True
             raise
@@ -554,6 +608,9 @@ class BatchRun:
                 self._pool.close(force=self.interrupted)
             manifest = self.manifest(finished=not self.interrupted)
             st.write_manifest(self.manifest_path, manifest)
+            if getattr(self, "_completed", False):
+                self._finish_markers()
+            self._lock.release()
         return manifest
 
 

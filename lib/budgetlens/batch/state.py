@@ -86,3 +86,89 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> Path:
     return atomic_write_json(path, manifest)
+
+
+# --------------------------------------------------------------------------- done-markers
+
+MARKERS = ".batch-state"
+"""Folder (under the reports folder) of the done-markers: one small JSON file per finished step."""
+
+
+class DoneMarkers:
+    """One marker per finished step, so that a run killed before its manifest is written still
+    knows what it completed.
+
+    A marker is written last (after the step's outputs, which are written atomically) and
+    atomically, under ``<reports>/.batch-state/<stage>/<sha256(key)>.json``; it holds the step's
+    manifest entry (input hashes, code and template fingerprints, output hashes). A step that
+    fails has its marker removed, so a marker always describes the step's latest completion.
+    Markers of another processed folder are ignored.
+    """
+
+    def __init__(self, reports: Path, processed: Path) -> None:
+        self.root = Path(reports) / MARKERS
+        self.processed = str(Path(processed).resolve())
+
+    def _path(self, stage: str, key: str) -> Path:
+        return self.root / stage / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}.json"
+
+    def load(self, stage: str) -> dict[str, dict[str, Any]]:
+        """key → entry for every readable marker of ``stage`` (unreadable ones are ignored)."""
+        out: dict[str, dict[str, Any]] = {}
+        for path in sorted((self.root / stage).glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if (isinstance(data, dict) and data.get("schema") == SCHEMA and data.get("processed") == self.processed
+                    and isinstance(data.get("key"), str) and isinstance(data.get("entry"), dict)):
+                out[data["key"]] = data["entry"]
+        return out
+
+    def put(self, stage: str, key: str, entry: dict[str, Any]) -> None:
+        atomic_write_json(self._path(stage, key),
+                          {"schema": SCHEMA, "processed": self.processed, "key": key, "entry": entry})
+
+    def drop(self, stage: str, key: str) -> None:
+        try:
+            os.unlink(self._path(stage, key))
+        except FileNotFoundError:
+            pass
+
+    def prune(self, stage: str, keep: set[str]) -> None:
+        """Remove the markers of keys no longer in the run (after a finished run)."""
+        wanted = {self._path(stage, k).name for k in keep}
+        for path in (self.root / stage).glob("*.json"):
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
+LOCK = ".batch.lock"
+
+
+class FolderLock:
+    """An exclusive lock on a reports folder for one batch run (released on exit, or when the
+    process dies: the kernel drops an ``flock`` with its file descriptor)."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def lock_folder(folder: Path) -> FolderLock:
+    """Lock ``folder`` for this run; :class:`OSError` when another live batch holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, as before
+        return FolderLock(None)
+    fd = os.open(Path(folder) / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OSError(f"{folder}: another budgetlens batch is running on this reports folder") from None
+    return FolderLock(fd)

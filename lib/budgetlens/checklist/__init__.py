@@ -107,6 +107,8 @@ def _row_for(finding: dict[str, Any], layout: Layout, by_id: dict[str, Item]) ->
     lines = ev.get("lines") or []
     if section == "tables" or (section is None and lines and layout.where(lines[0]) == "tables"):
         span = layout.table_at(lines[0]) if lines else None
+        if span is None and lines:  # a heading of the tables part: the row of the table it introduces
+            span = next((t for t in layout.tables if t.line >= lines[0] and f"table:{t.table_id}" in by_id), None)
         if span is not None and f"table:{span.table_id}" in by_id:
             return by_id[f"table:{span.table_id}"]
     if section is None and lines:

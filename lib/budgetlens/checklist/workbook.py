@@ -51,7 +51,7 @@ def _write_sheet(ws, cl: Checklist) -> None:
     ws["A5"] = "公开网址："
     ws.merge_cells("A6:C6")
     ws["A6"] = f"{d.get('year') or ''}年度{level}{d.get('kind_name', '')}公开检查内容"
-    ws["D6"], ws["E6"] = "符合要求", "问题"
+    ws["D6"], ws["E6"] = "符合要求", "问题截图"
     for c in ("A6", "B6", "C6", "D6", "E6"):
         ws[c].font = Font(bold=True)
         ws[c].alignment = CENTRE

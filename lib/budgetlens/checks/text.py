@@ -24,6 +24,7 @@ from ..sections import (
     Paragraph,
     _width,
     checklist_registry,
+    compact,
     extraction_layout,
     paragraphs,
     section_name,
@@ -292,20 +293,29 @@ def brackets(ctx: Context) -> Iterator[Issue]:
         # text a table right after may have taken into its rows: an unclosed pair there is not sure
         later = [x.order for x in lay(ctx).lines if x.order > merged.lines[-1].order]
         cut_off = bool(later) and min(later) - merged.lines[-1].order > 1
-        for issue in _pairing(ctx, merged, merged.text, not cut_off):
+        # …and text just before, that a table took into its rows, may hold the opening mark of its first sentence
+        k = _index(ctx, merged.lines[0])
+        before = lay(ctx).lines[k - 1] if k > 0 else None
+        cut_before = before is not None and (merged.lines[0].order - before.order > 1 or lay(ctx).where(before.line) == "tables")
+        for issue in _pairing(ctx, merged, merged.text, not cut_off, not cut_before):
             yield issue
             n += 1
             if n >= MAX_PER_RULE:
                 return
 
 
+def _index(ctx: Context, ln) -> int:
+    """The position of a line in the layout's lines."""
+    memo = ctx.cache.setdefault("text", {})
+    if "index" not in memo:
+        memo["index"] = {id(x): k for k, x in enumerate(lay(ctx).lines)}
+    return memo["index"][id(ln)]
+
+
 def _adjacent(ctx: Context, a, b) -> bool:
     """Two paragraphs with nothing between them (no heading, no table)."""
     layout = lay(ctx)
-    memo = ctx.cache.setdefault("text", {})
-    if "index" not in memo:
-        memo["index"] = {id(x): k for k, x in enumerate(layout.lines)}
-    i, j = memo["index"][id(a.lines[-1])], memo["index"][id(b.lines[0])]
+    i, j = _index(ctx, a.lines[-1]), _index(ctx, b.lines[0])
     if j != i + 1:
         return False
     lo, hi = a.lines[-1].line, b.lines[0].line
@@ -318,7 +328,11 @@ def _sentence(text: str, at: int) -> str:
     return text[b + 1:e + 1].strip()
 
 
-def _pairing(ctx: Context, p, text: str, ends: bool = True) -> Iterator[Issue]:
+def _pairing(ctx: Context, p, text: str, ends: bool = True, starts: bool = True) -> Iterator[Issue]:
+    """Unpaired marks of a paragraph group; ``ends``/``starts`` False: the group may go on past its end
+    (or begin before its start), so an opening mark at its end (a closing one in its first sentence)
+    says nothing."""
+    first = min([i for i in (text.find(c) for c in "。；;") if i >= 0] or [len(text)])
     for left, right, name in PAIRS:
         open_at = None
         for i, ch in enumerate(text):
@@ -327,7 +341,7 @@ def _pairing(ctx: Context, p, text: str, ends: bool = True) -> Iterator[Issue]:
                     yield _pair_issue(ctx, p, text, open_at, f"缺少右{name}")
                 open_at = i
             elif ch == right:
-                if open_at is None:
+                if open_at is None and (starts or i > first):
                     yield _pair_issue(ctx, p, text, i, f"多了一个右{name}")
                 open_at = None
         if open_at is not None and ends:
@@ -339,7 +353,7 @@ def _pairing(ctx: Context, p, text: str, ends: bool = True) -> Iterator[Issue]:
             first_open = i if depth == 1 else first_open
         elif ch in BRACKETS[1]:
             if depth == 0:
-                if not LIST_CLOSER_RE.search(text[max(0, i - 4):i]):
+                if not LIST_CLOSER_RE.search(text[max(0, i - 4):i]) and (starts or i > first):
                     yield _pair_issue(ctx, p, text, i, "多了一个右括号")
                 continue
             depth -= 1
@@ -386,7 +400,7 @@ def blank_page(ctx: Context) -> Iterator[Issue]:
             content = [p.number for p in vis.pages if not p.blank]
             for p in vis.pages:
                 if p.blank and content and content[0] < p.number < content[-1]:
-                    what = "空表页（只有表格线，没有内容）" if p.paths else "空白页"
+                    what = "空表页（只有表格线，没有内容）" if p.drawn else "空白页"
                     yield Issue(f"{_after(ctx, p.number)}第{p.number}页是一页多余的{what}，建议删除",
                                 evidence(page=p.number, section=_page_section(ctx, p.number)))
         return
@@ -417,21 +431,26 @@ def _page_section(ctx: Context, page: int) -> str | None:
 
 @rule("text.hidden_text", "warning", "文字正常显示（无被截去、被遮挡或无法显示的文字）")
 def hidden_text(ctx: Context) -> Iterator[Issue]:
-    """Lines a PDF draws cut through, text in its layer shown nowhere, and characters no font maps."""
+    """Lines of the narrative a PDF draws cut through, narrative text in its layer shown nowhere, and
+    characters no font maps. Table cells are left alone: a form's cell that clips its text is a matter
+    of the form's layout, and a cell's text cannot be placed reliably on its line."""
+    prose = set(checklist_registry()["prose_sections"])
+    n = 0
     for _src, vis in _pdf_views(ctx):
         if vis is None:
             continue
         for p in vis.pages:
-            for cut in p.cut:
-                line, full = _find_line(ctx, p.number, cut)
-                sec = section_name(lay(ctx).where(line)) if line else "正文"
-                yield Issue(f"{sec}中部分文字未正常显示：第{p.number}页“{full[:60]}”一行只显示了一部分（被文本框截去）",
-                            where(ctx, line, p.number, quote=full[:160]) if line else evidence(page=p.number, quote=full[:160]))
-            for run in p.hidden[:3]:
-                line, full = _find_line(ctx, p.number, run)
-                sec = section_name(lay(ctx).where(line)) if line else "正文"
-                yield Issue(f"{sec}中部分文字未正常显示：第{p.number}页的“{run[:40]}”在文本中有，页面上不显示",
-                            where(ctx, line, p.number, quote=run[:160]) if line else evidence(page=p.number, quote=run[:160]))
+            runs = [(cut, "一行只显示了一部分（被文本框截去）") for cut in p.cut] + \
+                [(run, "在文本中有，页面上不显示") for run in p.hidden]
+            for text, how in runs:
+                line, full = _find_line(ctx, p.number, text)
+                sec = lay(ctx).where(line) if line else None
+                if sec not in prose or n >= MAX_PER_RULE:
+                    continue
+                shown = full if how.startswith("一行") else text
+                yield Issue(f"{section_name(sec)}中部分文字未正常显示：第{p.number}页“{shown[:60]}”{how}",
+                            where(ctx, line, p.number, quote=shown[:160]))
+                n += 1
     n = 0
     for b in ctx.result.document.blocks:
         text = b.text if b.kind == "text" else " ".join(" ".join(r) for r in b.table.rows) if b.table else ""
@@ -472,9 +491,11 @@ def missing_section(ctx: Context) -> Iterator[Issue]:
     for sid in layout.toc_listed:
         if sid not in required and sid not in ("tables", "toc"):
             required.append(sid)
+    body = "".join(compact(ln.text) for ln in layout.lines if layout.where(ln.line) not in (None, "tables", "toc", "cover"))
+    words = {k["id"]: k.get("words") or [] for k in checklist_registry()["sections"]}
     for sid in required:
-        if sid in present:
-            continue
+        if sid in present or any(w in body for w in words.get(sid, [])):
+            continue  # there, under a heading of its own or in words that say it
         listed = "（目录中列有此部分）" if sid in layout.toc_listed else ""
         yield Issue(f"缺少“{section_name(sid)}”部分{listed}", evidence(section=sid, missing=sid))
 
@@ -536,16 +557,10 @@ def _three_public_table(ctx: Context) -> bool:
     return t is not None and not t.empty and len(t.frame) > 0
 
 
-def three_public_status(ctx: Context) -> tuple[dict[str, str], dict[str, bool], list[tuple[int, str]]]:
-    """Per 三公 item: "amount" (stated), "none" (said not incurred), "table" (printed in the 三公 table)
-    or "" (not disclosed); per count:
-    whether the narrative gives it (or need not: the item did not occur)."""
+def said_items(sents: list[tuple[int, str]]) -> dict[str, str]:
+    """Per 三公 item what the narrative says: "amount" (stated), "none" (said not incurred, or 0) or ""."""
     reg = checklist_registry()["three_public"]
-    sents = three_public_text(ctx)
     status: dict[str, str] = {}
-    total = ctx.result.facts.values.get("three_public_total")
-    if total is not None and abs(float(total.value)) < 1e-9:  # "本年度没有财政拨款“三公”经费支出"
-        return {key: "none" for key in reg["items"]}, {key: True for key in reg["counts"]}, sents
     for key, it in reg["items"].items():
         pat = re.compile("(?:" + "|".join(it["words"]) + ")")
         said = ""
@@ -559,17 +574,35 @@ def three_public_status(ctx: Context) -> tuple[dict[str, str], dict[str, bool], 
                     said = said or "none"
             if said == "amount":
                 break
-        if not said and _three_public_table(ctx):
-            said = "table"
         status[key] = said
-    counts: dict[str, bool] = {}
+    return status
+
+
+def said_counts(status: dict[str, str], sents: list[tuple[int, str]]) -> dict[str, bool]:
+    """Per count (团组/人次, 购置数/保有量, 批次/人次): whether the narrative gives it, or need not (its
+    items were not incurred)."""
     joined = "。".join(t for _l, t in sents)
-    for key, c in reg["counts"].items():
+    counts: dict[str, bool] = {}
+    for key, c in checklist_registry()["three_public"]["counts"].items():
         if all(status.get(i) == "none" for i in c["items"]):
             counts[key] = True
-            continue
-        counts[key] = all(re.search(p, joined) for p in c["need"])
-    return status, counts, sents
+        else:
+            counts[key] = all(re.search(p, joined) for p in c["need"])
+    return counts
+
+
+def three_public_status(ctx: Context) -> tuple[dict[str, str], dict[str, bool], list[tuple[int, str]]]:
+    """Per 三公 item: "amount", "none", "table" (printed in the 三公 table) or "" (not disclosed); per
+    count whether it is given; and the 三公 sentences. A 三公 total of 0 says no item was incurred."""
+    reg = checklist_registry()["three_public"]
+    sents = three_public_text(ctx)
+    total = ctx.result.facts.values.get("three_public_total")
+    if total is not None and abs(float(total.value)) < 1e-9:  # "本年度没有财政拨款“三公”经费支出"
+        return {key: "none" for key in reg["items"]}, {key: True for key in reg["counts"]}, sents
+    status = said_items(sents)
+    if _three_public_table(ctx):
+        status = {k: v or "table" for k, v in status.items()}
+    return status, said_counts(status, sents), sents
 
 
 @rule("text.three_public", "warning", "决算逐项公开“三公”经费（或说明未发生）及出国团组、人次，公务用车购置数、保有量，公务接待批次、人次")
