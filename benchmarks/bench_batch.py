@@ -156,6 +156,35 @@ def _validator(processed: Path, answer_key: dict) -> dict:
     }
 
 
+REPORTS_AT = (500, 3000)  # the issue's 500 units × 3 years (3,000 documents), and 3,000 unit pages
+REPORTS_MB_GOAL = 100
+
+
+def reports_size(reports: Path, units: int) -> dict:
+    """``reports/`` after the batch, and extrapolated to :data:`REPORTS_AT` units: what grows with
+    the units and their documents (unit pages, their run records, the research dataset, the
+    manifest, done-markers) scaled, the rest (panel, index and the panel's record) as is; and
+    the growing part per unit, by kind, in KB."""
+    def mb(paths) -> float:
+        return sum(p.stat().st_size for p in paths if p.is_file()) / 1e6
+
+    total = mb(reports.rglob("*"))
+    fixed = mb(p for p in reports.rglob("*") if p.name in ("panel.html", "index.html")
+               or (reports / "runs" / "03_panel") in p.parents or (reports / "bench") in p.parents)
+    growing = total - fixed
+    kinds = {"page": reports / "units", "record": reports / "runs" / "02_unit_report",
+             "dataset": reports / "dataset", "state": reports / ".batch-state"}
+    n = max(1, units)
+    out = {"reports_mb": round(total, 1), "reports_run_records_mb": round(mb((reports / "runs").rglob("*")), 1),
+           "reports_unit_pages_mb": round(mb((reports / "units").rglob("*")), 1),
+           "reports_mb_per_unit": round(growing / n, 3),
+           "reports_kb_per_unit_by_kind": {k: round(mb(f.rglob("*")) * 1000 / n, 1) for k, f in kinds.items()}}
+    for m in REPORTS_AT:
+        out[f"reports_mb_at_{m}_units"] = round(fixed + growing / n * m, 1)
+    out[f"reports_mb_at_{REPORTS_AT[-1]}_units_goal"] = f"< {REPORTS_MB_GOAL} (issue 17: well under)"
+    return out
+
+
 def run(units: int = UNITS, years: list[int] | None = None, naive_units: int = NAIVE_UNITS) -> dict:
     from budgetlens.batch.pool import default_jobs
     from budgetlens.synth import generate_corpus
@@ -192,6 +221,7 @@ def run(units: int = UNITS, years: list[int] | None = None, naive_units: int = N
             out["batch_unit_notebook_seconds_median"] = round(statistics.median(
                 v["seconds"] for k, v in manifest["state"]["notebooks"].items() if k.startswith("unit/")), 2)
         out.update(_validator(work / "processed", answer_key))
+        out.update(reports_size(work / "reports", len(unit_ids)))
 
         # Incremental: nothing changed, then one raw file.
         again_s, again = _batch(raw, work)

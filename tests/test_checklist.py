@@ -4,6 +4,7 @@ from ../shared/checklists, skipped when absent), row by row, and the command's o
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -401,3 +402,156 @@ def test_three_public_items_and_counts_of_a_final(tmp_path, edits, missing):
     incurred = {k: "amount" if v else v for k, v in items.items()}
     gaps = {k for k, v in items.items() if not v} | {k for k, ok in text.said_counts(incurred, sents).items() if not ok}
     assert gaps == missing, (items, sents)
+
+
+def test_a_workbook_that_cannot_be_written_is_one_line(tmp_path):
+    from budgetlens.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = CliRunner().invoke(main, ["checklist", str(ROOT / "data" / "raw" / "004_f2bc4dd2dc88ab43.txt"),
+                                    "--xlsx", str(blocker / "out.xlsx")])
+    assert res.exit_code == 1 and "error:" in res.output and "Traceback" not in res.output
+    assert not list(tmp_path.glob("**/*.xlsx"))
+
+
+# --- other cities (../shared/corpus-cn): textual findings checked by hand on the page ----------------
+# Every document of the national corpus was run; these are the ones with textual findings, each read in
+# the PDF and a real slip of the text, and a few clean ones of other templates (a section heading of
+# another template must not make a part "missing").
+CN_HAND_CHECKED: dict[str, list[tuple[str, str]]] = {
+    "fuzhou/17f2ee926e": [("text.punctuation", "贡献商务力量。。")],
+    "fuzhou/6d7eb4ccd5": [("text.punctuation", "取得积极成效。。")],
+    "fuzhou/ac7c3a0f82": [("text.zero_base", "该项5.38万元"), ("text.zero_base", "该项221.04万元")],
+    "fuzhou/eea04ec7ea": [("text.zero_base", "该项200.00万元")],
+    "guangzhou/1a56049230": [("text.brackets", "无增减变化）；")],  # a 右括号 without its 左括号
+    "shanghai/42ac67394c": [("text.punctuation", "主要用于退休人员费用支出”后面漏了句号")],
+    "shanghai/663ac9f29a": [("text.brackets", "含地质勘探〉")],  # "（含地质勘探〉": closed by 〉
+    "shanghai/e6beaf625c": [("text.punctuation", "海洋灾害预警预报、、")],
+    "suzhou/7a95ea0f97": [("text.brackets", "(机关党委(与办公室(组织人事处、审计监督处)合署办公)")],
+    "shenzhen/597deef15e": [("text.template_phrase", "（请核实单位是否有涉密项目")],
+    "shenzhen/6c7e025567": [("text.punctuation", "人才配套经费支出。。")] * 2
+    + [("text.punctuation", "暂未纳入预算数据。。"), ("text.punctuation", "工作性接待支出。。")],
+    "yantai/b733712ada": [("text.punctuation", "部门预算包括：。"), ("text.zero_base", "该项5万元")],
+    "yantai/ff01bd3e54": [("text.punctuation", "部门预算包括：。")],
+    "yantai/3a87ce9a0d": [("text.zero_base", "该项7.98万元")],
+    "beijing/3d0eb3f36c": [("text.missing_section", "机构设置")],  # 部门情况说明 gives the duties only
+    "beijing/c024054435": [("text.blank_page", "第18页是一页多余的空白页")],
+    # clean: Beijing, Shenzhen, Yantai, Wuxi, Chongqing headings
+    "beijing/0e0df07d60": [], "beijing/10dbc3b761": [], "shenzhen/08cc7487b7": [], "yantai/0207ba842f": [],
+    "wuxi/9bd978c80b": [], "wuxi/744286f058": [], "chongqing/05f59e7a87": [],
+}
+
+
+# a sample by default (one document per kind of hit and a clean one); all of them with make corpus-cn
+CN_SAMPLE = ["beijing/c024054435", "guangzhou/1a56049230", "shanghai/42ac67394c", "shenzhen/08cc7487b7",
+             "shenzhen/597deef15e", "yantai/b733712ada"]
+CN_KEYS = sorted(CN_HAND_CHECKED) if os.environ.get("BUDGETLENS_CORPUS_CN", "") == "all" else CN_SAMPLE
+
+
+@pytest.mark.parametrize("key", CN_KEYS)
+def test_textual_findings_on_other_cities_are_the_hand_checked_ones(corpus_cn_dir, key):
+    from budgetlens.extract import extract
+
+    path = corpus_cn_dir / f"{key}.pdf"
+    if not path.exists():
+        pytest.skip(f"{key}.pdf not in corpus-cn")
+    expected = CN_HAND_CHECKED[key]
+    got = _textual(extract(path).findings)
+    unexpected = [f"{f['rule']}: {f['message']}" for f in got
+                  if not any(f["rule"] == r and w in f["message"] for r, w in expected)]
+    assert not unexpected, unexpected
+    assert len(got) == len(expected), [f["message"] for f in got]
+
+
+# --- a publication in two volumes (narrative + tables) read as one --------------------------------
+def _volume_pairs(suffix: str) -> list[tuple[str, str]]:
+    by_rest = {n.split("_", 1)[1]: n for n in _corpus_files(suffix)}
+    return sorted((n, by_rest[rest.replace("-text_", "-tables_")]) for rest, n in by_rest.items()
+                  if "-text_" in rest and rest.replace("-text_", "-tables_") in by_rest)
+
+
+@pytest.mark.parametrize(("narrative", "tables"), _volume_pairs(".txt") + [p for p in _volume_pairs(".pdf") if "2018" in p[0]])
+def test_textual_findings_on_two_volumes_read_together_are_the_hand_checked_ones(corpus_dir, narrative, tables):
+    """Each volume's lines keep their own numbers after the merge (a tables volume's line 190 is not the
+    narrative's line 190: a paragraph is not cut by the other volume's table), and a table note
+    (注：本部门无相关收支项目) under one table is no claim about the next one."""
+    from budgetlens.extract import extract
+
+    result = extract([corpus_dir / narrative, corpus_dir / tables])
+    stems = [re.sub(r"\.(txt|pdf)$", "", n) for n in (narrative, tables)]
+    expected = [e for s in stems for e in HAND_CHECKED.get(s, [])]
+    got = _textual(result.findings)
+    assert sorted((f["rule"], any(w in f["message"] for _r, w in expected)) for f in got) \
+        == sorted((r.split()[0], True) for r, _w in expected if narrative.endswith(".pdf") or not r.endswith(" pdf")), \
+        [f["message"] for f in got]
+    assert not [f for f in result.findings if f["rule"] == "narrative.none_but_table"], result.findings
+
+
+def test_merged_volumes_number_their_lines_in_order():
+    from budgetlens.document import Block, Document, RawTable
+    from budgetlens.extract import merge_documents
+
+    def doc(n: int) -> Document:
+        return Document(path=f"v{n}", sha256="", format="text", pages=1,
+                        blocks=[Block("text", text="一、说明", line=1),
+                                Block("table", table=RawTable(rows=[["合计", "1"]], line=2, row_lines=[2, 3]), line=2)])
+    merged = merge_documents([doc(1), doc(2)])
+    assert [b.line for b in merged.blocks] == [1, 2, 4, 5]
+    assert merged.blocks[3].table.row_lines == [5, 6]
+
+
+def test_a_second_volume_ends_the_part_the_first_ended_in():
+    """The tables volume read after a narrative that ends with its 名词解释: the forms' cells (pages 1…
+    again) are in no part, so no punctuation rule reads them as the glossary's prose."""
+    from budgetlens.document import Block, Document
+    from budgetlens.sections import layout
+
+    doc = Document(path="v", sha256="", format="text", pages=3, blocks=[
+        Block("text", text="一、部门职能", page=1, line=1), Block("text", text="负责全市水务工作。", page=1, line=2),
+        Block("text", text="二、名词解释", page=2, line=3), Block("text", text="财政拨款收入：指本级财政拨款。", page=2, line=4),
+        Block("text", text="发挥“感知神经“与“预警", page=1, line=5)])
+    lay = layout(doc)
+    assert lay.where(4) == "glossary" and lay.where(5) is None and lay.where(2) == "functions"
+
+
+def test_a_required_table_another_title_stands_for():
+    from budgetlens.registry import required_tables
+
+    assert "basic_expenditure" in required_tables("budget")
+    assert "basic_expenditure" not in required_tables("budget", ["一般公共预算支出表（按经济分类）"])
+    assert "basic_expenditure" in required_tables("budget", ["一般公共预算支出表（按功能分类）"])
+    assert "basic_expenditure" in required_tables("final", ["一般公共预算支出表"])
+
+
+@pytest.mark.parametrize("key", ["shenzhen/08cc7487b7"])
+def test_a_template_that_prints_the_basic_expenditure_under_its_own_title(corpus_cn_dir, key):
+    from budgetlens.checklist import build_checklist
+    from budgetlens.extract import extract
+
+    path = corpus_cn_dir / f"{key}.pdf"
+    if not path.exists():
+        pytest.skip(f"{key}.pdf not in corpus-cn")
+    result = extract(path)
+    assert not [f for f in result.findings if f["rule"] == "completeness.missing_table"]
+    assert all(i.ok is not False for i in build_checklist(result).items if i.id.startswith("table:"))
+
+
+# Beijing's narrative volume with its tables volume (the performance forms come after the 名词解释)
+@pytest.mark.parametrize(("narrative", "tables"), [("b3d20c6f28", "8ded020354")])
+def test_beijing_volumes_read_together_have_no_textual_findings(corpus_cn_dir, narrative, tables):
+    from budgetlens.extract import extract
+
+    paths = [corpus_cn_dir / "beijing" / f"{n}.pdf" for n in (narrative, tables)]
+    if not all(p.exists() for p in paths):
+        pytest.skip("Beijing volumes not in corpus-cn")
+    assert not [f["message"] for f in _textual(extract(paths).findings)]
+
+
+@pytest.mark.parametrize(("reason", "direction"), [
+    ("宣传事务一般行政管理事务经费增加", 1), ("一是受人员新增等因素影响，各单位的人员经费略有增加", 0),
+    ("（1）人员经费增加", 0), ("项目压减", -1)])
+def test_the_first_of_several_reasons_gives_no_direction(reason, direction):
+    from budgetlens.checks.narrative import _reason_direction
+
+    assert _reason_direction(reason) == direction

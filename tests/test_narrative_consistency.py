@@ -99,3 +99,67 @@ def test_a_note_of_none_names_every_figure_its_table_prints(tmp_path):
 ])
 def test_an_item_s_years_are_the_budget_s_and_the_year_before(tmp_path, body, bad):
     assert bool(_findings(tmp_path, body, "narrative.item_years")) == bad
+
+
+@pytest.mark.parametrize("pct,bad", [("2.46", False), ("9.46", True)])
+def test_a_change_measured_from_a_base_printed_before_it(tmp_path, pct, bad):
+    """"国有资本经营预算收入495,836.20万元比…，比2025年预算收入执行数483,923.17万元增加11,913.03万元，
+    增长2.46%" (Beijing): the figure before 增加 is the base, not a subject; the change is of 495,836.20."""
+    body = ("二、收入预算情况说明\n2026年收入预算515,665.27万元，其中：一般公共预算收入19,828.57万元比2025年初预算数"
+            "20,292.85万元减少464.27万元，降低2.29%；国有资本经营预算收入495,836.20万元比2025年初预算数56,831.85"
+            "增加较多，主要原因是2026年初批复率提高，比2025年预算收入执行数483,923.17万元增加11,913.03万元，"
+            f"增长{pct}%。\n")
+    found = _findings(tmp_path, body, "narrative.percent")
+    assert bool(found) == bad, found
+    if bad:
+        assert "495,836.20" in found[0]["message"]
+
+
+def test_a_chart_caption_is_not_part_of_the_next_sentence(tmp_path):
+    """"图 2：基本支出和项目支出情况" printed above "（三）年终结转结余资金14437万元。": the carry-over
+    is not 项目支出."""
+    body = ("三、支出预算情况说明\n（二）项目支出。项目支出预算100.00万元，占本年支出预算20.00%。\n"
+            "图 2：基本支出和项目支出情况\n（三）年终结转结余资金 14437 万元。\n")
+    p = tmp_path / "doc.txt"
+    p.write_text(HEAD + body, encoding="utf-8")
+    said = {m.value for m in extract(p).narrative.mentions if m.key == "project_expenditure"}
+    assert 14437.0 not in said and 100.0 in said
+
+
+FUND_WITH_CARRYOVER = """某某市统计局2026年部门预算
+二、收入预算情况说明
+2026年收入预算110.00万元，其中：一般公共预算收入{said}万元。
+\f财政拨款收支总表
+部门：某某市统计局 单位：万元
+收入 支出
+项目 预算数 项目 预算数
+一、一般公共预算资金 100.00 一、一般公共服务支出 110.00
+本年收入合计 100.00 本年支出合计 110.00
+上年结转结余 10.00 年终结转结余
+收入总计 110.00 支出总计 110.00
+\f一般公共预算支出表
+部门：某某市统计局 单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+201 一般公共服务支出 110.00 80.00 30.00
+合计 110.00 80.00 30.00
+"""
+
+
+@pytest.mark.parametrize("said,bad", [("100.00", False), ("110.00", False), ("120.00", True)])
+def test_a_fund_s_revenue_stated_with_its_carry_over(tmp_path, said, bad):
+    """"一般公共预算收入19,828.57万元" where the table's 19,756.66 of this year and 71.91 carried over make
+    what the fund spends (Beijing): the revenue stated as all the fund has is no contradiction."""
+    p = tmp_path / "doc.txt"
+    p.write_text(FUND_WITH_CARRYOVER.format(said=said), encoding="utf-8")
+    found = [f for f in extract(p).to_json()["findings"]
+             if f["rule"] == "narrative.amount_mismatch" and f["severity"] == "error"]
+    assert bool(found) == bad, found
+
+
+def test_an_amount_after_a_change_word_is_not_the_figure(tmp_path):
+    """"其中一般公共预算收入减少76.46万元，政府性基金预算收入增加133.72万元" (Yantai): 76.46 is a change of
+    another subject, not the 政府性基金预算收入 the 133.72 is added to."""
+    body = ("（三）增减变化情况：2026年收支预算5,609.33万元，比上年增加\n110.01万元，其中：\n"
+            "1.收入预算增加110.01万元，其中一般公共预算收入减少76.46万元，政\n"
+            "府性基金预算收入增加133.72万元，事业收入增加47.75万元，其他收入增加\n5万元。\n")
+    assert not _findings(tmp_path, body, "narrative.percent")

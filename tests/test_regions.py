@@ -55,12 +55,15 @@ def test_the_registry_lists_every_province_level_division_and_the_corpora_cities
     ("烟台市蓬莱市财政局", Region("山东省", "烟台市", "蓬莱区")),  # 区/市/县 suffix forms inside a city
     ("国家税务总局深圳市税务局", Region("广东省", "深圳市")),  # a full city name later in the name
     ("城区教育局", Region("山西省")),  # 晋城 and 阳泉 both have a 城区: only what they share
+    ("福州经济技术开发区生态环境局", Region("福建省", "福州市")),  # a city's short form before a zone word
+    ("苏州工业园区管理委员会", Region("江苏省", "苏州市")),
+    ("首都绿化委员会办公室", Region("北京市", "北京市")),  # an alias of the registry
 ])
 def test_resolve(name, expected):
     assert resolve(name) == expected
 
 
-@pytest.mark.parametrize("name", [None, "", "nan", float("nan"), "中山大学", "南山公园管理处", "中小企业服务中心",
+@pytest.mark.parametrize("name", [None, "", "nan", float("nan"), "中山大学", "福州大学", "南山公园管理处", "中小企业服务中心",
                                   "12b953af30.pdf（未能读出单位名称）"])
 def test_no_region_is_guessed(name):
     assert resolve(name) == regions.UNKNOWN

@@ -162,6 +162,27 @@ def test_charts_render_chinese_without_missing_glyph_warnings(processed):
     assert html.startswith('<figure class="chart"><img src="data:image/png;base64,') and 'alt="支出按功能分类"' in html
 
 
+def test_a_chart_laid_out_once_is_the_chart_savefig_draws(processed):
+    """to_png runs the layout engine once and draws once: the same bytes as matplotlib's own
+    savefig (which draws twice), and the figure keeps its layout engine."""
+    import io
+
+    doc = units.UnitDocument.load(processed, "000_2dcbd3ad2c52b1d0")
+    makers = [lambda: charts.class_composition(doc), lambda: charts.yoy_bars(metrics.yoy_table(doc)),
+              lambda: charts.rates(["项目甲", "职称评审费"], [99.5, 80.32], "项目预算执行率"),
+              lambda: charts.top_bottom([f"单位{i}" for i in range(50)], [float(i * 37 % 91) for i in range(50)], "支出")]
+    for make in makers:
+        fig = make()
+        engine = fig.get_layout_engine()
+        ours = charts.to_png(fig)
+        assert fig.get_layout_engine() is engine
+        reference = make()
+        buf = io.BytesIO()
+        reference.savefig(buf, format="png", dpi=charts.DPI, facecolor="white")
+        assert ours == buf.getvalue()
+        assert charts.to_png(fig) == ours  # a second export of the same figure
+
+
 def test_no_chart_when_there_is_nothing_to_show():
     empty = {"document": {"year": 2020, "kind": "performance"}, "facts": {}, "function_totals": {}, "projects": []}
     assert charts.class_composition(empty) is None
@@ -392,3 +413,6 @@ def test_provenance_block_names_sources_and_hashes():
     html = report.provenance([doc])
     assert "data/raw/x.txt" in html and "f" * 64 in html and "某局 2023决算" in html
     assert f"budgetlens {__version__}" in html and "生成于" in html
+    import pandas
+
+    assert f"pandas {pandas.__version__}" in html  # the versions that made the page

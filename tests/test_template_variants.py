@@ -198,8 +198,8 @@ def test_last_years_figure_in_a_sentence_is_not_this_years(tmp_path):
 
 def test_class_sum_failures_of_a_misread_layout_are_doubted_not_charged(tmp_path):
     """The summary's 类 rows add up to nothing (a wrapped layout read wrong) while the narrative's 类
-    figures add up to the total: the extraction takes the narrative's, and the table's sum failures
-    are warnings that say the layout may be misread."""
+    figures add up to the total: the extraction takes the narrative's, the table gets one warning that
+    it could not be read reliably (its layout may be misread), and its sum failures are only info."""
     body = ("收支预算总表\n部门：某某办公厅 单位：万元\n收入 支出\n项目名称 金额 功能科目名称 金额\n"
             "一、财政拨款 13,649.07 一、一般公共服务支出 128.43\n当年收入小计 13,649.07 当年支出小计 13,649.07\n"
             "收入合计 13,649.07 支出合计 13,649.07\n"
@@ -208,8 +208,12 @@ def test_class_sum_failures_of_a_misread_layout_are_doubted_not_charged(tmp_path
     r = _plain_report(tmp_path, body)
     assert r.function_source == "narrative"
     assert r.function_totals == {"201": 10528.33, "208": 1608.51, "221": 1512.23}
-    sums = [f for f in r.to_json()["findings"] if f["rule"] == "summary.items"]
-    assert sums and all(f["severity"] == "warning" and "识别错位" in f["message"] for f in sums)
+    found = r.to_json()["findings"]
+    sums = [f for f in found if f["rule"] == "summary.items"]
+    assert sums and all(f["severity"] == "info" and f["evidence"]["doubt"] == "layout" for f in sums)
+    misread = [f for f in found if f["rule"] == "table.misread"]
+    assert len(misread) == 1 and misread[0]["severity"] == "warning" and "未能可靠读取" in misread[0]["message"]
+    assert "识别错位" in misread[0]["message"] and not [f for f in found if f["severity"] == "error"]
 
 
 def test_a_table_with_nothing_read_under_its_title_is_not_a_zero(tmp_path):

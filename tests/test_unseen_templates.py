@@ -525,3 +525,41 @@ def test_the_national_unit_self_evaluation_form(tmp_path, plain):
                                              "overall_grade")} == {
         "budget_initial": 1200.0, "budget_adjusted": 1250.0, "budget_executed": 1230.0, "overall_score": 95.5,
         "overall_grade": "优"}
+
+
+CARRYOVER_BY_FUND = """某某市统计局2026年部门预算
+\f财政拨款收支总表
+部门：某某市统计局 单位：万元
+收入 支出
+项目 预算数 项目 预算数
+一、一般公共预算资金 100.00 一、一般公共服务支出 140.00
+二、政府性基金预算资金 二、住房保障支出 20.00
+三、国有资本经营预算资金
+本年收入合计 100.00 本年支出合计 160.00
+上年结转结余 60.00 年终结转结余
+一、一般公共预算拨款 20.00
+二、政府性基金预算拨款 40.00
+三、国有资本经营预算拨款
+收入总计 160.00 支出总计 160.00
+"""
+
+
+def test_the_carry_over_broken_down_by_fund_is_not_this_year_s_revenue(tmp_path):
+    """Beijing's 预算04表 repeats the fund labels under 上年结转结余: 40.00 of 政府性基金 carried over is
+    no 政府性基金 revenue of this year (which is blank, so 0)."""
+    got = extract(_write(tmp_path, CARRYOVER_BY_FUND)).to_json()
+    assert got["facts"]["general_budget_revenue"] == 100.0
+    assert got["facts"]["gov_fund_revenue"] == 0.0
+    assert got["facts"]["fiscal_revenue"] == 100.0
+
+
+def test_an_older_narrative_names_the_grand_total_as_its_total_budget(tmp_path):
+    """"2018年收入总预算317.6万元,同比增加8.25万元" (an older provincial template): 收入总预算 is the
+    收支总预算 of the newer ones, and its 同比增加 gives the prior year."""
+    p = _write(tmp_path, "某某市某某中心2018年部门预算编制说明\n第三部分:某某中心2018年部门预算说明\n"
+                         "一、2018年收支总体情况\n(一)收入预算说明。\n"
+                         "2018年收入总预算120.5万元,同比增加10.25万元,同比增长9.3%。\n"
+                         "(二)支出预算说明。\n2018年支出总预算120.5万元,同比增加10.25万元。\n")
+    got = extract(p).to_json()
+    assert got["facts"]["grand_total"] == pytest.approx(120.5)
+    assert got["prior_year"]["grand_total"] == pytest.approx(110.25)

@@ -17,10 +17,12 @@ import pandas as pd
 from .numbers import is_amount, is_blank, parse_amount, to_wan
 from .recognize import RecognizedTable, compact
 from .registry import measure_for_header, normalise_label
+from .unit_blocks import merge_unit_blocks
 
 CODE_FULL_RE = re.compile(r"^(\d{3})(\d{2})?(\d{2})?$")
 CODE_SPACED_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?$")
-CODE_IN_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2}|\d{3}(?:\s\d{2}){1,2})\s*[\u4e00-\u9fff]")
+# "2080501行政单位离退休", "[301]工资福利支出" (Guangzhou prints the code in brackets).
+CODE_IN_NAME_RE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2}|\d{3}(?:\s\d{2}){1,2})[\]】]?\s*[\u4e00-\u9fff]")
 ORDINAL_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|其中[:：]?)\s*"
 )
@@ -39,8 +41,16 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s{2,}", " ", s)
 
 
+# An ordinal whose punctuation the text layer moved behind the name ("(一)社会保障和就业支出" read as
+# "一社会保障和就业支出)(", "一、本年收入" as "一本年收入、"): the numeral leads, the brackets trail.
+DISPLACED_ORDINAL_RE = re.compile(r"^[一二三四五六七八九十]+?(?P<body>[\u4e00-\u9fff].*?)(?:[、．.]|[)）][(（]|[(（][)）])$")
+
+
 def strip_ordinal(name: str) -> str:
     """``一、一般公共服务支出`` → ``一般公共服务支出``; ``其中：一般财力`` → ``一般财力``."""
+    m = DISPLACED_ORDINAL_RE.match(name)
+    if m:
+        name = m.group("body")
     prev = None
     while prev != name:
         prev = name
@@ -82,6 +92,8 @@ class CanonicalTable:
     line: int = 0
     notes: list[str] = field(default_factory=list)
     partial_rows: frozenset[int] = frozenset()  # rows whose unplaced figures are unknown (RawTable.lost_rows)
+    summed_rows: dict[int, int] = field(default_factory=dict)  # row → printed figures summed into it (unit_blocks)
+    units: list[str] = field(default_factory=list)  # the units whose blocks were folded into the department's
 
     @property
     def rows(self) -> int:
@@ -228,6 +240,11 @@ def _measure(col: Column) -> str:
     if m is None and col.group and not _THREE_ITEM_HEAD.search(normalise_label(col.header)):
         # (A 三公 item under 2023年预算数 is that item, not the group's total.)
         m = measure_for_header(col.group.split("/")[-1])
+    if m == "total" and normalise_label(col.header) == "小计" and col.group:
+        # 基本支出 over 小计 | 人员支出 | 日常公用支出: the 小计 is the group's figure, not the row's total.
+        gm = measure_for_header(col.group.split("/")[-1])
+        if gm is not None and gm not in ("total", "budget", "final"):
+            m = gm
     if m is None:
         m = normalise_label(col.header or col.group) or f"col{col.index}"
     top = normalise_label(col.group.split("/")[0]) if col.group else ""
@@ -423,6 +440,10 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
                                     line=lines[r] if r < len(lines) else raw.line))
     if len(blocks) >= 3:
         _reassign_wrapped_figure(records)
+    if table.kind is not None and table.kind.layout == "classified" and len(blocks) == 1:
+        records, summed, units = merge_unit_blocks(records)
+    else:
+        summed, units = {}, []
     frame = _frame(table.id, records)
     has_values = bool(frame["value"].notna().any()) if len(frame) else False
     empty = not has_values  # a note saying "空表" over printed figures does not erase them (a finding does)
@@ -430,7 +451,7 @@ def canonicalize(table: RecognizedTable, source_currency: str) -> CanonicalTable
         id=table.id, title=table.context.title, label=table.context.label,
         kind_name=table.kind.name if table.kind else None, source_currency=currency, empty=empty,
         frame=frame, empty_declared=table.context.empty_declared, header_rows=n_header, page=raw.page, line=raw.line, notes=list(table.context.notes),
-        partial_rows=frozenset(raw.lost_rows),
+        partial_rows=frozenset(raw.lost_rows), summed_rows=summed, units=units,
     )
 
 
@@ -503,14 +524,38 @@ def _repeated_header(name: str | None, values: dict, cols: list[Column]) -> bool
     return n in {"项目", "科目名称", "项目名称"} or any(n == normalise_label(c.header) for c in cols if c.header)
 
 
+def _first_label_run(block: list[Column]) -> set[int]:
+    """The label columns of a block's first classification: its code columns and the name after them.
+    A later run of code columns (a parallel classification's) starts a mapping, not the row's label.
+    A name before any code (Shenzhen's 预算单位 | 科目编码 | 科目名称) opens no classification."""
+    out: set[int] = set()
+    seen_code = seen_name = False
+    for col in block:
+        if col.role == "value":
+            break
+        if col.role in {"code_part", "code"}:
+            if seen_name:
+                break
+            seen_code = True
+        if col.role == "name" and seen_code:
+            seen_name = True
+        out.add(col.index)
+    return out
+
+
 def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, str, dict[str, float]]:
     code_parts: list[str] = []
     code: str | None = None
     name_cells: list[str] = []
     values: dict[str, float] = {}
+    # A second classification printed beside the first (部门预算支出经济分类 301 01 | 政府预算支出经济分类
+    # 501 01): the row is the first one's; the second's codes and names only map it.
+    first_label_run = _first_label_run(block)
     for col in block:
         cell = row[col.index] if col.index < len(row) else ""
         cell = cell.strip()
+        if col.role in {"code_part", "code", "name"} and col.index not in first_label_run:
+            continue
         if col.role == "code_part":
             if cell and re.fullmatch(r"\d{1,3}", re.sub(r"\s+", "", cell)):
                 code_parts.append(re.sub(r"\s+", "", cell))
@@ -553,6 +598,6 @@ def _read_block(row: list[str], block: list[Column]) -> tuple[str | None, str, s
         m = CODE_IN_NAME_RE.match(name)
         if m:
             code = re.sub(r"\s+", "", m.group(1))
-            name = name[len(m.group(1)):].strip()
+            name = name[m.end(1):].lstrip("]】").strip()
     name = strip_ordinal(name) if name else name
     return code, name, label, values

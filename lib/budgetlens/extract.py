@@ -7,115 +7,26 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from . import __version__
 from .canonical import CanonicalTable, canonicalize
 from .document import Document, SourceError
+from .extraction import Extraction
 from .facts import (
     COUNT_KEYS,
     FACT_KEYS,
     Facts,
     FactValue,
     derive_fund_part,
+    drop_summed_parts,
     fact_sources,
     facts_from_tables,
     function_totals,
-    helper_keys,
 )
 from .narrative import Narrative, counts, function_totals_from_narrative, prior_year, read_narrative
-from .recognize import Recognition, recognize
+from .recognize import recognize
 from .sources import read_source
-
-SCHEMA_VERSION = 1
-
-
-@dataclass
-class Extraction:
-    """Everything extracted from one document (possibly several files of one publication)."""
-
-    document: Document
-    sources: list[Document]
-    recognition: Recognition
-    tables: list[CanonicalTable]
-    facts: Facts
-    function_totals: dict[str, float]
-    function_source: str | None
-    narrative: Narrative
-    prior_year: dict[str, float]
-    projects: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-
-    @property
-    def kind(self) -> str:
-        return self.recognition.kind
-
-    def table(self, table_id: str) -> CanonicalTable | None:
-        return next((t for t in self.tables if t.id == table_id), None)
-
-    def tables_frame(self) -> pd.DataFrame:
-        """All canonical tables as one long frame (what ``tables.parquet`` holds)."""
-        frames = [t.frame for t in self.tables if len(t.frame)]
-        if not frames:
-            return pd.DataFrame(columns=["table_id", "section", "row", "code", "level", "name", "label",
-                                         "measure", "value", "line"])
-        out = pd.concat(frames, ignore_index=True)
-        out["code"] = out["code"].astype("string")
-        out["level"] = out["level"].astype("string")
-        out["measure"] = out["measure"].astype("string")
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        doc = self.document
-        rec = self.recognition
-        source: dict[str, Any] = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages}
-        if len(self.sources) > 1:
-            source["files"] = [
-                {"path": s.path, "sha256": s.sha256, "format": s.format, "pages": s.pages} for s in self.sources
-            ]
-        return {
-            "schema": SCHEMA_VERSION,
-            "source": source,
-            "document": {
-                "unit": rec.unit,
-                "year": rec.year,
-                "kind": rec.kind,
-                "scope": rec.scope,
-                "currency_unit": "万元",
-                "source_currency_unit": rec.currency,
-            },
-            "facts": self.facts.as_dict(),
-            "function_totals": {k: _num(v) for k, v in sorted(self.function_totals.items())},
-            "prior_year": {k: _num(v) for k, v in self.prior_year.items()},
-            "projects": self.projects,
-            "tables": [_table_json(t) for t in self.tables if t.id and not t.id.startswith("table_")],
-            "findings": self.findings,
-            "provenance": {k: _provenance(v) for k, v in self.facts.values.items() if k not in helper_keys()},
-            "budgetlens_version": __version__,
-        }
-
-
-def _num(v: float) -> float:
-    return round(float(v), 6)
-
-
-def _table_json(t: CanonicalTable) -> dict[str, Any]:
-    return {"id": t.id, "title": t.title, "label": t.label, "rows": t.rows, "empty": bool(t.empty),
-            "page": t.page, "line": t.line, "source_currency_unit": t.source_currency}
-
-
-def _provenance(fv: FactValue) -> dict[str, Any]:
-    out: dict[str, Any] = {"source": fv.source}
-    for key in ("table", "row", "line", "text"):
-        v = getattr(fv, key)
-        if v is not None:
-            out[key] = v
-    return out
+from .unit_blocks import names_unit, unit_names
 
 
 def merge_documents(docs: list[Document]) -> Document:
@@ -123,8 +34,18 @@ def merge_documents(docs: list[Document]) -> Document:
     if len(docs) == 1:
         return docs[0]
     blocks = []
+    shift = 0  # each volume's lines follow the previous one's: a line number names one line of the publication
     for d in docs:
-        blocks.extend(d.blocks)
+        last = shift
+        for b in d.blocks:
+            b.line += shift
+            last = max(last, b.line)
+            if b.table is not None:
+                b.table.line += shift
+                b.table.row_lines = [x + shift for x in b.table.row_lines]
+                last = max([last, *b.table.row_lines])
+            blocks.append(b)
+        shift = last
     return Document(path=docs[0].path, sha256=docs[0].sha256, format=docs[0].format,
                     pages=sum(d.pages for d in docs), blocks=blocks)
 
@@ -206,7 +127,15 @@ def _has_disclosure_words(doc: Document) -> bool:
 
 def _facts_from_narrative(facts: Facts, nar: Narrative, doc: Document, tables: list[CanonicalTable]) -> None:
     """Fill facts no table prints from the narrative (tables always win)."""
-    for m in nar.mentions:
+    units = unit_names(tables)
+    headings = {s.line: s.heading for s in nar.sentences} if units else {}
+    mentions = [m for m in nar.mentions if not (units and names_unit(headings.get(m.line, ""), units))]
+    # (a section about one of the department's units is left out: its figures are that unit's)
+    stated: dict[str, list[float]] = {}
+    for m in mentions:
+        stated.setdefault(m.key, []).append(m.value)
+    drop_summed_parts(facts, stated)
+    for m in mentions:
         if (m.key in FACT_KEYS or m.key in fact_sources()) and m.key not in facts.values:
             facts.set(m.key, FactValue(value=m.value, source="narrative", line=m.line, text=m.sentence[:120]))
     for key, (line, text) in nar.nones.items():

@@ -24,6 +24,8 @@ FACT_KEYS = [
     "procurement_total", "staff_authorized", "staff_actual", "vehicles",
 ]
 COUNT_KEYS = {"staff_authorized", "staff_actual", "vehicles"}
+SUMMED = "Σ"  # the text of a fact summed from economic classes (人员经费 = 301 + 303), not printed as such
+SPLIT_KEYS = ("personnel_expenditure", "public_expenditure")  # the two halves of 基本支出 (one split)
 
 
 @dataclass
@@ -36,6 +38,11 @@ class FactValue:
     row: str | None = None
     line: int | None = None
     text: str | None = None
+
+    @property
+    def summed(self) -> bool:
+        """Summed from economic classes (人员经费 = 301 + 303) where the table prints no such row."""
+        return (self.text or "").startswith(SUMMED)
 
 
 @dataclass
@@ -122,6 +129,39 @@ def _cells(table: CanonicalTable) -> list[_Cell]:
     return cached
 
 
+@lru_cache(maxsize=1)
+def _summary_row_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The income-side labels of this year's total, the carry-over and the grand total (registry
+    ``facts``: revenue_total, carryover_begin, grand_total of the income_expenditure_summary)."""
+    def words(key: str) -> frozenset[str]:
+        return frozenset(normalise_label(r.removeprefix("=")) for spec in fact_sources()[key]
+                         if spec["table"] == "income_expenditure_summary" and spec.get("section") == "income"
+                         for r in spec.get("rows", []))
+    return words("revenue_total"), words("carryover_begin"), words("grand_total")
+
+
+def _carryover_parts(cells: list[_Cell]) -> set[int]:
+    """Rows that break the carry-over down by fund (本年收入合计 | 上年结转结余 | 一、一般公共预算拨款 |
+    二、政府性基金预算拨款 | 收入总计): they repeat this year's fund labels but are not this year's
+    revenue, so no revenue fact is read from them. Only between a carry-over row that follows this
+    year's total and the grand total."""
+    totals, heads, grand = _summary_row_words()
+    out: set[int] = set()
+    for section in {c.section for c in cells}:
+        rows = sorted({(c.row, c.key) for c in cells if c.section == section})
+        seen_total = inside = False
+        for row, key in rows:
+            if key in grand:
+                inside = False
+            elif inside:
+                out.add(row)
+            elif key in heads and seen_total:
+                inside = True
+            elif key in totals:
+                seen_total = True
+    return out
+
+
 def _row_match(cells: list[_Cell], aliases: list[str]) -> list[_Cell]:
     """Cells of the rows whose name is one of the aliases (exact first, then a long alias as a prefix;
     an alias written ``=财政拨款`` matches only exactly, where its prefix would name other rows)."""
@@ -159,10 +199,15 @@ def lookup(table: CanonicalTable, spec: dict, doc_kind: str | None = None) -> tu
     sec = spec.get("section")
     if sec:
         cells = [c for c in cells if c.section.startswith(sec)]
+    if sec == "income":
+        parts = _carryover_parts(cells)
+        cells = [c for c in cells if c.row not in parts]
     if not cells:
         return None, None
     rows = spec.get("rows", [])
-    if rows == ["*"]:
+    if spec.get("codes"):
+        hit = [c for c in cells if c.code in spec["codes"]]  # classes summed (人员经费 = 301 + 303)
+    elif rows == ["*"]:
         hit = cells
     else:
         hit = _row_match(cells, rows)
@@ -207,14 +252,19 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
         for spec in sources:
             if spec.get("doc_kinds") and doc_kind not in spec["doc_kinds"]:
                 continue
-            table = by_kind.get(spec["table"])
+            # A spec by codes reads the first table of its kind that prints them (a template prints its
+            # 一般公共预算支出表 twice, by function and by economic class), and none that prints the split.
+            table = by_kind.get(spec["table"]) if not spec.get("codes") else next(
+                (t for t in tables if t.id == spec["table"] and any(c.code in spec["codes"] for c in _cells(t))), None)
+            if spec.get("codes") and (blank is not None or (table is not None and _prints_split(table))):
+                continue  # the template prints 人员经费/公用经费: read or derived from them, not summed
             if table is None:
                 continue
             value, ev = lookup(table, spec, doc_kind)
             if value is None:
                 continue
             fv = FactValue(value=value, source="table", table=ev["table"], row=ev["row"], line=ev["line"],
-                           text=BLANK if ev.get("blank") else None)
+                           text=BLANK if ev.get("blank") else SUMMED + "+".join(spec["codes"]) if spec.get("codes") else None)
             if ev.get("blank"):
                 blank = blank or fv
                 continue
@@ -223,6 +273,7 @@ def facts_from_tables(tables: list[CanonicalTable], doc_kind: str) -> Facts:
         else:
             if blank is not None:
                 facts.set(key, blank)
+    _check_summed_parts(facts, tables)
     three = three_public_total(by_kind.get("three_public"), doc_kind)
     if three is not None:
         facts.set("three_public_total", three)
@@ -271,6 +322,41 @@ def _derive_project(facts: Facts, table: CanonicalTable | None) -> None:
 
 
 BLANK = "空白"  # a fact read as 0 because its printed row is blank
+
+
+def _check_summed_parts(facts: Facts, tables: list[CanonicalTable]) -> None:
+    """人员经费 and 公用经费 summed from economic classes stand only when together they make the
+    table's 合计 (the classes of its 基本支出 are all 人员 or 公用): else the template puts other
+    classes in it and the split is unknown."""
+    parts = [facts.values.get(k) for k in SPLIT_KEYS]
+    summed = [p for p in parts if p is not None and p.summed]
+    if not summed:
+        return
+    table = next((t for t in tables if t.id == summed[0].table), None)
+    spec = next((s for s in fact_sources()[SPLIT_KEYS[0]] if s.get("codes") and s["table"] == summed[0].table), {})
+    whole = lookup(table, {"rows": ["合计", "总计"], "measure": spec.get("measure")})[0] if table is not None else None
+    ok = whole is not None and all(p is not None for p in parts) \
+        and abs(sum(float(p.value) for p in parts) - whole) <= 0.005 * 5 + 1e-6
+    if not ok:
+        for k, p in zip(SPLIT_KEYS, parts, strict=True):
+            if p is not None and p.summed:
+                del facts.values[k]
+
+
+def _prints_split(table: CanonicalTable) -> bool:
+    """The table prints 人员经费 or 公用经费, as a column or a row (blank or not)."""
+    return any(c.measure in ("personnel", "public") or c.key in ("人员经费", "公用经费") for c in _cells(table))
+
+
+def drop_summed_parts(facts: Facts, stated: dict[str, list[float]]) -> None:
+    """人员经费 and 公用经费 summed from economic classes give way to a split the document states in
+    words that differs from them (its own definition: Fuzhou's, Shenzhen's 公用经费 count part of 303),
+    both at once so that the two halves of one split are never mixed."""
+    summed = {k: facts.values[k] for k in SPLIT_KEYS if k in facts.values and facts.values[k].summed}
+    if not any(abs(v - float(summed[k].value)) > 0.005 + 1e-6 for k in summed for v in stated.get(k, ())):
+        return
+    for k in summed:
+        del facts.values[k]
 
 
 def _drop_blank_parts(facts: Facts) -> None:
@@ -343,7 +429,7 @@ def _derive(facts: Facts, carryover_printed: set[str] | frozenset[str] = frozens
 THREE_PUBLIC_ITEMS = {
     "abroad": re.compile(r"因公出国"),
     "vehicle": re.compile(r"公务用车购置及运行(?:维护)?费?(?:小计)?|公务用车购置及运行维护|公务用车费?$|^小计$"),
-    "vehicle_purchase": re.compile(r"公务用车购置费?$|车辆购置|^购置费$"),
+    "vehicle_purchase": re.compile(r"公务用车购置经?费?$|车辆购置|^购置经?费$"),
     "vehicle_operation": re.compile(r"公务用车运行(?:维护)?费?$|^运行(?:维护)?费$"),
     "reception": re.compile(r"公务接待"),
     "total": re.compile(r"^(?:合计|总计|\"?三公\"?经费(?:支出)?(?:合计|小计)?|小计合计)$"),
@@ -442,7 +528,9 @@ def function_totals(tables: list[CanonicalTable]) -> tuple[dict[str, float], str
     Summary tables may print the classes by name only (一、一般公共服务支出); those names are
     mapped to their codes, and the summary still wins over a narrower table that prints codes."""
     by_kind = tables_by_kind(tables)
-    for kind in FUNCTION_TABLES:
+    # A table folded from unit blocks sums its classes; a table that prints them goes first.
+    order = sorted(FUNCTION_TABLES, key=lambda k: bool(by_kind.get(k) is not None and by_kind[k].summed_rows))
+    for kind in order:
         t = by_kind.get(kind)
         if t is None or not len(t.frame):
             continue
@@ -454,6 +542,9 @@ def function_totals(tables: list[CanonicalTable]) -> tuple[dict[str, float], str
         codes = f["code"].fillna("").astype(str)
         if not codes.str.len().eq(3).any() and summary:
             codes = f["name"].map(lambda name: function_code_for_name(str(name)) or "")
+            numbered = f["label"].fillna("").astype(str).str.match(r"\s*[一二三四五六七八九十]+[、.．]")
+            if (numbered & codes.ne("")).any():  # classes under 一、二、…: an unnumbered 住房保障 is a 款
+                codes = codes.where(numbered, "")
         out: dict[str, float] = {}
         for code, value in zip(codes, f["value"], strict=False):
             if len(code) == 3 and value and code not in out:

@@ -625,14 +625,12 @@ def document_frame(units: Iterable[Any]) -> pd.DataFrame:
 def rule_counts(units: Iterable[Any]) -> pd.DataFrame:
     """How often each validator rule fired across the units' documents, by severity:
     columns ``rule, severity, findings, documents``, most frequent first."""
-    rows = []
-    for unit in units:
-        for d in unit.documents:
-            for f in contract(d).get("findings") or []:
-                rows.append({"rule": f.get("rule"), "severity": f.get("severity"), "doc_id": d.doc_id})
-    if not rows:
+    from .dataset import build_tables  # the dataset's findings table: the same rows the export writes
+
+    frame = build_tables(units, only=["findings"])["findings"]
+    if frame.empty:
         return pd.DataFrame(columns=["rule", "severity", "findings", "documents"])
-    frame = pd.DataFrame(rows)
+    frame = frame.astype({"rule": object, "severity": object})
     out = frame.groupby(["rule", "severity"]).agg(findings=("doc_id", "size"), documents=("doc_id", "nunique"))
     order = {"error": 0, "warning": 1, "info": 2}
     out = out.reset_index()

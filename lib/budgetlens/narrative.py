@@ -44,8 +44,9 @@ RATE_WORDS = set(_DIR["up_rates"]) | set(_DIR["down_rates"])
 CHANGE_WORDS = _alternation([w for w in UP_WORDS | DOWN_WORDS if len(w) >= 2 and w not in RATE_WORDS])
 _BASES = _alternation(_registry()["comparator_bases"])
 COMPARATOR_RE = re.compile(
-    rf"(?:{_alternation(_registry()['comparator_leads'])})(?:于)?(?:{_BASES}|(?P<year>\d{{4}})年度?)(?:预算|决算|同期|度)?(?:数)?"
+    rf"(?:{_alternation(_registry()['comparator_leads'])})(?:于)?(?:{_BASES}|(?P<year>\d{{4}})年度?)(?:(?:年初|全年|调整后)?(?:预算|决算)|同期|度)?(?:数)?"
     rf"(?:相比|比较)?|{_alternation(_registry()['comparator_alone'])}|与上年度相比")
+# "较2025年年初预算减少…": the base may name which budget of that year (年初/全年/调整后).
 # "增加（减少）0万元": a template's both-ways wording, unambiguous only for 0. "增幅为1.01%": a rate word
 # may take 为/是/达.
 _DIR_WORDS = _alternation(list(UP_WORDS | DOWN_WORDS))
@@ -83,6 +84,22 @@ class Mention:
     printed: str
     line: int
     sentence: str
+
+
+def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
+    """The sentence lists two or more figures after 其中."""
+    qz = text.find("其中")
+    return qz >= 0 and sum(1 for m in mentioned if text.find(m.printed) > qz) >= 2
+
+
+def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
+    """"A X万元，其中：B…、C…。": the sentence is about A, so a next sentence's bare "比上年…" is too."""
+    qz = text.find("其中")
+    if qz < 0:
+        return None
+    at = [(text.find(m.printed), m) for m in mentioned]
+    before = [m for i, m in at if 0 <= i < qz]
+    return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
 
 
 @dataclass
@@ -159,8 +176,9 @@ def sentences(doc: Document) -> list[Sentence]:
         text = normalise_text(block.text.strip())
         if not text or PAGE_NUMBER_RE.match(text):
             continue  # a page number inside a wrapped sentence ("增 / — 6 — / 加 941.62 万元")
-        if _is_table_caption(text):
-            # A table's title or unit line ends whatever came before it and is not narrative.
+        if _is_table_caption(text) or FIGURE_CAPTION_RE.match(text):
+            # A table's title or unit line, or a chart's caption (图 2：基本支出和项目支出情况), ends
+            # whatever came before it and is not narrative.
             if buf:
                 out.extend(_split(buf, buf_line, heading))
                 buf = ""
@@ -192,6 +210,9 @@ def sentences(doc: Document) -> list[Sentence]:
     return out
 
 
+FIGURE_CAPTION_RE = re.compile(r"^图\s*[0-9一二三四五六七八九十]+\s*[：:、.．]?\s*[^。，,；;]{0,40}$")
+
+
 def _is_table_caption(text: str) -> bool:
     """A table's title, or its unit line (编制部门：… 单位：元), as recognition reads them."""
     t = text.replace(" ", "")
@@ -217,6 +238,8 @@ def _subject_pattern(heading_words: tuple[str, ...]) -> tuple[re.Pattern, dict[s
     return re.compile("|".join(re.escape(w) for w in ordered)), words
 
 
+# Words right before a subject that make it one part's figure (a project's 上年结转, a transfer's 支出预算).
+_PART_QUALIFIER_RE = re.compile(rf"(?:{_alternation(_registry().get('part_qualifiers', []))})$")
 _WEAK_GAP_RE = re.compile(rf"(?:{_alternation(_registry().get('weak_gap', []))})*")
 
 
@@ -340,6 +363,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
             continue  # "货物类政府采购支出预算259.32万元": one kind of a total, not the total
         if re.search(r"涉及$|覆盖$", before):
             continue  # "…均实行绩效目标管理，涉及一般公共预算当年拨款9,249.50万元": the part a statement covers
+        if _PART_QUALIFIER_RE.search(before):
+            continue  # "…运营管理项目上年结转66.73万元", "上级专项转移支付支出预算": one part's figure
         for a_start, a_end, num, unit in amounts:
             if end <= a_start < nxt:
                 between = text[end:a_start]
@@ -428,7 +453,13 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         if code and v is not None:
             nar.class_mentions.append((code, v, s.line, s.heading))
     mentioned = [m for m in nar.mentions if m.sentence == s.text]
-    nar.last_subject = (mentioned[-1].key, mentioned[-1].key, mentioned[-1].value) if mentioned else None
+    # "A X万元，其中：B…、C…" hands A on; a sentence of one figure hands its subject on ("基本支出预算数为
+    # 18570.82万元。与上年相比增加…"); after several ("…服务费7,083.34万元，上年结转564.09万元。较上年增加…")
+    # which one is meant is unknown.
+    last = _head_mention(text, mentioned)
+    if last is None and mentioned and len(amounts) == 1 and not _lists_parts(text, mentioned):
+        last = mentioned[-1]
+    nar.last_subject = (last.key, last.key, last.value) if last else None
     # Shares.
     for m in SHARE_RE.finditer(text):
         before = [x for x in subjects if x[1] <= m.start()]

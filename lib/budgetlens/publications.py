@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .extract import Extraction, extract
+from .extract import extract
+from .extraction import Extraction
 
 _PREFIX = re.compile(r"^(?:中共|中国共产党)?(?:[\u4e00-\u9fff]{2,4}?[省市](?!委))?")
 # The totals a narrative states and a tables volume prints (keys of the contract's facts).

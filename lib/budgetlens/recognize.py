@@ -3,7 +3,8 @@
 Tables are identified by the title printed above them (matched against the registry's
 aliases), never by their number; the label (公开01表, 表一, 预算公开表1) and the unit line
 (部门名称：…  金额单位：万元) are read from the same context. A table with no context of its
-own directly after another table is that table's continuation across a page break.
+own directly after another table is that table's continuation across a page break, and so is one
+that reprints the previous table's heading (same title, label and unit) without a total row of its own.
 """
 
 from __future__ import annotations
@@ -175,6 +176,10 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
             if _compatible(prev.raw, block.table):
                 _join_continuation(prev.raw, block.table)
                 continue
+        ctx = _read_context(between)
+        if result and _repeats_heading(result[-1], ctx, block.table):
+            _join_continuation(result[-1].raw, block.table)
+            continue
         # Lines right after the previous table that say it is empty belong to it.
         if result:
             trailer = []
@@ -187,8 +192,11 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 if NO_DATA_RE.search(compact(b.text)):
                     prev.context.empty_declared = True
                 prev.context.notes.append(b.text)
-        ctx = _read_context(between)
         kind = classify_title(ctx.title)[0] if ctx.title else None
+        if result and prev_at >= 0 and _repeats_context(result[-1], ctx, kind, between) \
+                and _compatible(result[-1].raw, block.table):
+            _join_continuation(result[-1].raw, block.table)  # the next page prints title and header again
+            continue
         result.append(RecognizedTable(kind=kind, raw=block.table, context=ctx, index=len(result) + 1))
     for t in result:
         t.raw.rows = trim_margins(t.raw.rows)
@@ -201,6 +209,40 @@ def recognize_tables(doc: Document) -> list[RecognizedTable]:
                 result[-1].context.empty_declared = True
             result[-1].context.notes.append(b.text)
     return result
+
+
+def _repeats_context(prev: RecognizedTable, ctx: TableContext, kind: TableKind | None, between: list[Block]) -> bool:
+    """A table whose page repeats the previous table's title, label and unit line, with nothing but
+    those lines (and page numbers, notes) in between, is its continuation: some templates print the
+    whole caption again on every page. Forms (绩效目标表, one per project) are separate tables."""
+    if kind is None or prev.kind is None or kind.id != prev.kind.id or kind.layout == "performance":
+        return False
+    pc = prev.context
+    if compact(ctx.title or "") != compact(pc.title or "") or compact(ctx.label or "") != compact(pc.label or ""):
+        return False
+    if ctx.unit_name != pc.unit_name or (ctx.currency or pc.currency) != (pc.currency or ctx.currency):
+        return False
+    return all(_is_noise(b) or _is_caption_line(compact(b.text)) for b in between)
+
+
+def _is_caption_line(text: str) -> bool:
+    """A title, label, unit or currency line, or a note: what a repeated caption consists of."""
+    if not text or text.startswith("注"):
+        return True
+    return len(text) <= 80 and "。" not in text and "，" not in text and not re.search(r"\d{3,}\s*万元", text)
+
+
+def _repeats_heading(prev: RecognizedTable, ctx: TableContext, table: RawTable) -> bool:
+    """A continuation page that reprints the heading (公开表3 / 支出总体情况表 / 部门（单位）：… again):
+    same title, label and unit as the table before it, as many columns, and its first figures are
+    not a 合计 row (a second table of the same title opens with its own total)."""
+    p = prev.context
+    if not (ctx.title and p.title and compact(ctx.title) == compact(p.title) and ctx.label and ctx.label == p.label):
+        return False
+    if ctx.unit_name != p.unit_name or abs(prev.raw.width - table.width) > 1 or not prev.raw.rows:
+        return False
+    first = next((r for r in table.rows if not _is_header_like(r)), None)
+    return first is not None and not any(re.search(r"合\s*计|总\s*计", c) for c in first if c)
 
 
 def _compatible(a: RawTable, b: RawTable) -> bool:

@@ -92,6 +92,7 @@ class _Registry:
     prefixes: tuple[str, ...]
     forms: dict[str, tuple[tuple[_Node, bool], ...]]  # form → (division, is a suffix-less stem)
     longest: int
+    zones: tuple[str, ...]  # words that may follow a city's short form as a district would
     order: dict[tuple[str | None, str | None, str | None], int]
 
 
@@ -119,11 +120,16 @@ def _registry() -> _Registry:
         for form, stem in entries:
             if (node, False) not in forms.get(form, []):
                 forms.setdefault(form, []).append((node, stem))
+    for alias, target in (data.get("aliases") or {}).items():
+        for node in nodes:
+            if node.name == target and (node, False) not in forms.get(alias, []):
+                forms.setdefault(alias, []).append((node, False))
     order = {}
     for n in nodes:
         order.setdefault((n.province, n.city if n.level else None, n.name if n.level == DISTRICT else None), n.order)
     prefixes = tuple(sorted((normalise_unit_name(p) or p for p in data.get("prefixes") or []), key=len, reverse=True))
-    return _Registry(prefixes, {k: tuple(v) for k, v in forms.items()}, max(map(len, forms)), order)
+    zones = tuple(sorted(data.get("zones") or [], key=len, reverse=True))
+    return _Registry(prefixes, {k: tuple(v) for k, v in forms.items()}, max(map(len, forms)), zones, order)
 
 
 def _candidates(text: str, pos: int, within: _Node | None, reg: _Registry) -> tuple[list[tuple[_Node, bool]], int]:
@@ -172,9 +178,10 @@ def _walk(text: str, pos: int, reg: _Registry, *, full_only: bool = False) -> Re
             return common
         assert node is not None
         if current is None and node.level == CITY and node.name != node.province and all(s for _, s in found):
-            # a city without its 市 only when one of its districts follows (长治上党区, not 中山大学)
+            # a city without its 市 only when one of its districts or zones follows (长治上党区,
+            # 福州经济技术开发区; not 中山大学)
             after, _ = _candidates(text, pos + length, node, reg)
-            if not after:
+            if not after and not text.startswith(reg.zones, pos + length):
                 break
         current, pos = node, pos + length
     return current.region() if current is not None else UNKNOWN

@@ -59,6 +59,7 @@ from .units import (
     unit_ids,
     unit_table,
 )
+from .versions import git_commit, lock_sha256, package_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -483,46 +484,9 @@ def checklist_section(doc: UnitDocument) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def git_commit(start: Path | None = None) -> str | None:
-    """The commit of the project's checkout, read from ``.git`` (no git command); None outside one."""
-    here = (start or PROJECT_ROOT).resolve()
-    for folder in [here, *here.parents]:
-        git = folder / ".git"
-        if git.is_file():  # a worktree: "gitdir: …"
-            text = git.read_text(encoding="utf-8").strip()
-            if text.startswith("gitdir:"):
-                git = (folder / text.split(":", 1)[1].strip()).resolve()
-        if not git.is_dir():
-            continue
-        try:
-            head = (git / "HEAD").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        if not head.startswith("ref:"):
-            return head or None
-        ref = head.split(":", 1)[1].strip()
-        for base in (git, _common_dir(git)):
-            ref_file = base / ref
-            if ref_file.is_file():
-                return ref_file.read_text(encoding="utf-8").strip() or None
-            packed = base / "packed-refs"
-            if packed.is_file():
-                for line in packed.read_text(encoding="utf-8").splitlines():
-                    if line.endswith(" " + ref):
-                        return line.split(" ", 1)[0]
-        return None
-    return None
-
-
-def _common_dir(git: Path) -> Path:
-    common = git / "commondir"
-    if common.is_file():
-        return (git / common.read_text(encoding="utf-8").strip()).resolve()
-    return git
-
-
 def provenance(documents: Iterable[Any]) -> str:
-    """The closing provenance block: source files with sha256, budgetlens version, git commit, date."""
+    """The closing provenance block: source files with sha256, budgetlens version, git commit, date,
+    the key packages' versions and the lock file's sha256 (:mod:`budgetlens.versions`)."""
     rows = []
     for d in documents:
         data = metrics.contract(d)
@@ -537,9 +501,13 @@ def provenance(documents: Iterable[Any]) -> str:
     when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     meta = (f"budgetlens {html.escape(__version__)} · git commit {html.escape(commit[:12]) if commit else '（非 git 检出）'}"
             f" · Python {platform.python_version()} · 生成于 {when}")
+    lock = lock_sha256()
+    packages = " · ".join(f"{html.escape(n)} {html.escape(v)}" for n, v in package_versions().items() if v)
+    versions = (f'<p class="meta versions">依赖版本：{packages}'
+                f"{f' · requirements.lock sha256 <code>{lock[:12]}</code>' if lock else ''}</p>")
     table = ('<table class="data provenance-files"><thead><tr><th>源文件</th><th>文件</th><th>sha256</th></tr></thead>'
              f"<tbody>{''.join(rows)}</tbody></table>") if rows else ""
-    return (f'<section class="provenance"><h2>数据来源与生成信息</h2>{table}<p class="meta">{meta}</p>'
+    return (f'<section class="provenance"><h2>数据来源与生成信息</h2>{table}<p class="meta">{meta}</p>{versions}'
             "<p class=\"meta\">所有金额单位为万元（以元列示的报表已除以10,000）。数字后的上标注明其所在报表、行次及源文件行号；"
             "校验规则与口径见 budgetlens 文档。</p></section>")
 

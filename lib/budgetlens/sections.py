@@ -19,7 +19,7 @@ import yaml
 from .document import PAGE_NUMBER_RE, Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .extract import Extraction
+    from .extraction import Extraction
 
 NUMBERING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
                           r"|\d{1,2}[、.．](?!\d)|\d{1,2}\s)")
@@ -189,7 +189,7 @@ def layout(doc: Document, tables: list[tuple[str, str, int, int]] | None = None)
     if not out.lines:
         return out
     out.tables = _table_spans(out.lines, tables or [])
-    in_table = {ln.line for ln in out.lines if any(t.line <= ln.line <= t.end_line for t in out.tables)}  # noqa: F841
+    in_table = {ln.line for ln in out.lines if any(t.line <= ln.line <= t.end_line for t in out.tables)}
     toc_start, toc_end = _toc(out)
     opened: list[tuple[str, Line]] = []
     for i, ln in enumerate(out.lines):
@@ -218,11 +218,17 @@ def layout(doc: Document, tables: list[tuple[str, str, int, int]] | None = None)
         end = out.lines[toc_end] if toc_end < len(out.lines) else None
         out.sections.append(Section("toc", head.text.strip(), head.line, head.page,
                                     end.line if end else last.line + 1, end.page if end else last.page))
+    # a second volume (its pages start again at 1: a tables volume read with its narrative) ends the
+    # part the first volume ended in: its form cells are not that part's prose
+    breaks = [(ln.line, out.lines[i - 1].page) for i, ln in enumerate(out.lines)
+              if i and ln.page == 1 and out.lines[i - 1].page > 1]
     for k, (sid, ln) in enumerate(opened):
         nxt = opened[k + 1][1] if k + 1 < len(opened) else None
-        out.sections.append(Section(sid, ln.text.strip(), ln.line, ln.page,
-                                    nxt.line if nxt else max(last.line, _last_table_line(out)) + 1,
-                                    nxt.page if nxt else last.page))
+        end, end_page = (nxt.line, nxt.page) if nxt else (max(last.line, _last_table_line(out)) + 1, last.page)
+        cut = next(((b, p) for b, p in breaks if ln.line < b < end), None)
+        if cut is not None:
+            end, end_page = cut
+        out.sections.append(Section(sid, ln.text.strip(), ln.line, ln.page, end, end_page))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .extract import Extraction
+from .extraction import Extraction
 from .facts import FACT_KEYS
 from .fsutil import atomic_write, atomic_write_json
 

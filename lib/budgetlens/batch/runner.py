@@ -10,6 +10,9 @@ Stages (each with its own progress bar):
    parallel; units come from :func:`budgetlens.units.unit_table`.
 3. **index** — ``reports/index.html`` once the notebooks are done.
 
+Between 1 and 2 the research dataset is written to ``reports/dataset/`` (:mod:`budgetlens.export`),
+when a document changed.
+
 A failure of one document or notebook is recorded (stage, file, one-line reason) and the others
 go on. ``reports/run_manifest.json`` (written atomically) lists what was produced, what failed
 and why, timings, and the fingerprints that make the next run incremental (see
@@ -31,10 +34,13 @@ from .. import __version__
 from ..fsutil import remove_temporary_files
 from ..inputs import expand_inputs, group_publications
 from ..store import document_id
+from ..versions import environment
 from . import state as st
 from .pool import DaskPool, LocalPool, Outcome, Task, default_jobs
 from .tasks import Notebooks, ReportNotebooks, extract_task, notebook_task
 
+DATASET = "dataset"
+"""The research dataset's folder under ``reports/`` (``budgetlens export``)."""
 DEADLINE_GRACE = 30.0
 """Seconds a worker gets beyond ``timeout`` (kernel start, HTML export) before it is stopped."""
 
@@ -121,6 +127,7 @@ class BatchRun:
             "units_input": prev_state.get("units_input"),
         }
         self.changed_docs: set[str] = set()
+        self.dataset: dict[str, Any] | None = None
         self.interrupted = False
 
     # ------------------------------------------------------------------ executor
@@ -535,6 +542,25 @@ class BatchRun:
                     up_to_date=int(due == "up to date"), carried=int(due == "carried"),
                     failed=int(bool(ran_index) and not notebooks["index"].get("ok")))
 
+    # ------------------------------------------------------------------ the research dataset
+
+    def stage_dataset(self) -> None:
+        """``REPORTS/dataset/`` (:mod:`budgetlens.export`), rewritten only when a document changed;
+        recorded as the manifest's ``dataset`` (a failure is listed with the others)."""
+        t = time.perf_counter()
+        out = self.reports / DATASET
+        if not (self.processed / "catalog.parquet").is_file():
+            return
+        try:
+            from ..export import export_dataset
+
+            result = export_dataset(self.processed, out)
+        except Exception as exc:  # noqa: BLE001 - the pages still get made; the failure is listed
+            self._fail("dataset", str(out), f"{type(exc).__name__}: {exc}")
+            return
+        self.dataset = {"folder": str(out), "written": result.written, "rows": result.rows, "bytes": result.bytes,
+                        "seconds": round(time.perf_counter() - t, 3)}
+
     # ------------------------------------------------------------------ the run
 
     def manifest(self, *, finished: bool) -> dict[str, Any]:
@@ -544,6 +570,8 @@ class BatchRun:
             "command": "budgetlens batch",
             "budgetlens_version": __version__,
             "code_sha256": self.code["lib_sha256"],
+            "environment": environment(),
+            "dataset": self.dataset,
             "started": self.started,
             "finished": _now() if finished else None,
             "interrupted": self.interrupted,
@@ -597,6 +625,7 @@ class BatchRun:
                 self.state["documents"] = {}
             else:
                 self.stage_extract()
+                self.stage_dataset()
                 st.write_manifest(self.manifest_path, self.manifest(finished=False))
                 self.stage_notebooks()
                 self._completed = True

@@ -28,6 +28,7 @@ def extract_task(paths: list[str], processed: str) -> dict[str, Any]:
     from ..publications import signature
     from ..store import write_document
 
+    os.environ.setdefault("BUDGETLENS_PDF_WORKERS", "1")  # the batch's workers are the parallelism
     started = time.perf_counter()
     try:
         result = extract([Path(p) for p in paths])

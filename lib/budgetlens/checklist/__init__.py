@@ -17,7 +17,7 @@ from ..registry import required_tables, table_kind
 from ..sections import Layout, checklist_registry, extraction_layout
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 __all__ = ["Checklist", "Item", "build_checklist"]
 
@@ -86,7 +86,7 @@ def _table_rows(result: Extraction, level: str) -> list[Item]:
             continue
         seen.add(t.id)
         rows.append(Item(id=f"table:{t.id}", item=table_row_title(t.title, unit, level + (t.kind_name or "")), table=t.id))
-    for kind_id in required_tables(result.kind):
+    for kind_id in required_tables(result.kind, [t.title or "" for t in result.tables]):
         if kind_id not in seen:
             rows.append(Item(id=f"table:{kind_id}", item=f"《{level}{table_kind(kind_id).name}》", table=kind_id))
     return rows

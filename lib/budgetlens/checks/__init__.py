@@ -6,7 +6,9 @@ and returns :class:`Finding` objects, together with the ``performance.*`` findin
 ``budgetlens.performance`` attached to the result for its forms; ``format_findings`` renders them for
 ``budgetlens check``. Rules live in the family modules and register themselves in
 :data:`RULES` through the :func:`rule` decorator — the one place a rule is declared.
-Differences within rounding (each addend ±0.005万元, "尾数误差") are at most ``info``.
+Differences within rounding (each addend ±0.005万元, "尾数误差") are at most ``info``. A table whose
+failures fit a misread pattern (``checks/doubt.py``, ``registry/doubt.yaml``) gets one ``table.misread``
+warning instead, and draws no error.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..facts import function_totals
 from . import codes, completeness, cross_table, narrative, text, within_table  # noqa: F401  (register rules)
 from .base import RULES, SEVERITIES, Context, Finding, Issue, Rule, rule
+from .doubt import MISREAD_RULE, apply_doubt
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
-__all__ = ["RULES", "Finding", "Issue", "Rule", "format_findings", "rule", "rule_table", "run_checks"]
+__all__ = ["MISREAD_RULE", "RULES", "Finding", "Issue", "Rule", "format_findings", "rule", "rule_table", "run_checks"]
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 FOREIGN_FAMILIES = ("performance.",)
@@ -58,60 +60,8 @@ def run_checks(result: Extraction, *, rules: Iterable[str] | None = None, strict
         if isinstance(f, dict) and str(f.get("rule", "")).startswith(FOREIGN_FAMILIES):
             out.append(Finding(rule=f["rule"], severity=f.get("severity", "info"), message=f.get("message", ""),
                                evidence=dict(f.get("evidence") or {})))
-    out = _doubt_misread_classes(result, _collapse_floods(_dedupe(out)))
+    out = apply_doubt(result, _dedupe(out), ctx)
     return sorted(out, key=lambda f: (_ORDER.get(f.severity, 9), f.rule))
-
-
-FLOOD = 4
-
-
-def _collapse_floods(findings: list[Finding]) -> list[Finding]:
-    """Many failures of one identity in one table point at a misread table, not at the document:
-    more than ``FLOOD`` error/warning findings of a rule in a table become one warning."""
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        tables = f.evidence.get("tables") or []
-        if f.severity in ("error", "warning") and tables and f.rule.startswith(("table.", "summary.", "codes.")):
-            groups.setdefault((f.rule, tables[0]), []).append(f)
-    out: list[Finding] = []
-    done: set[tuple[str, str]] = set()
-    for f in findings:
-        tables = f.evidence.get("tables") or []
-        key = (f.rule, tables[0]) if tables else ("", "")
-        group = groups.get(key)
-        if group is None or len(group) <= FLOOD or f not in group:
-            out.append(f)
-            continue
-        if key in done:
-            continue
-        done.add(key)
-        title = RULES[f.rule].title if f.rule in RULES else f.rule
-        lines = sorted({x for g in group for x in (g.evidence.get("lines") or [])})
-        out.append(Finding(rule=f.rule, severity="warning",
-                           message=f"{len(group)}处不满足“{title}”，多处同时不合，可能是表格识别错位，请核对原表；"
-                                   f"例如：{group[0].message}",
-                           evidence={"tables": [key[1]], "rows": [r for g in group for r in (g.evidence.get("rows") or [])[:1]],
-                                     "values": group[0].evidence.get("values", []), "lines": lines, "count": len(group)}))
-    return out
-
-
-_CLASS_RULES = ("summary.items", "table.total_sum")
-
-
-def _doubt_misread_classes(result: Extraction, findings: list[Finding]) -> list[Finding]:
-    """When the tables' 类 rows add up to no total but the narrative's 类 figures add up to the
-    total (the extraction then took the narrative's), a table's 类-sum failures point at our reading
-    of a wrapped layout, not at the document: they become warnings that say so."""
-    if getattr(result, "function_source", None) != "narrative" or not function_totals(result.tables)[0]:
-        return findings
-    out = []
-    for f in findings:
-        if f.rule in _CLASS_RULES and f.severity == "error":
-            f = Finding(rule=f.rule, severity="warning",
-                        message=f"{f.message}（说明所列各类支出之和与合计一致，此处可能是表格识别错位，请核对原表）",
-                        evidence={**f.evidence, "doubt": "layout"})
-        out.append(f)
-    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

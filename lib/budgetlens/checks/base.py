@@ -20,7 +20,7 @@ from ..registry import normalise_label
 if TYPE_CHECKING:  # pragma: no cover
     from ..canonical import CanonicalTable
     from ..document import RawTable
-    from ..extract import Extraction
+    from ..extraction import Extraction
     from ..recognize import RecognizedTable
 
 SEVERITIES = ("error", "warning", "info")
@@ -159,6 +159,7 @@ class Row:
     line: int
     values: dict[str, float]
     partial: bool = False  # the text layer lost some of this row's cells: an absent measure is unknown
+    parts: int = 1  # printed figures summed into each of its cells (a table folded from unit blocks)
 
     @property
     def display(self) -> str:
@@ -231,7 +232,7 @@ class Context:
                 if r is None:
                     r = Row(table=t, row=int(rec.row), section=str(rec.section), code=code or None, name=name,
                             label=label, line=int(rec.line) if rec.line == rec.line else 0, values={},
-                            partial=int(rec.row) in t.partial_rows)
+                            partial=int(rec.row) in t.partial_rows, parts=t.summed_rows.get(int(rec.row), 1))
                     index[k] = r
                     out.append(r)
                 m = rec.measure
@@ -284,6 +285,14 @@ class Context:
     def tolerance(self, t: CanonicalTable | None, printed: Iterable[str | None]) -> float:
         """n addends may each be off by half a unit: Σ of their half-units (尾数误差)."""
         return sum(self.half_unit(t, p) for p in printed)
+
+    def cell_tolerance(self, r: Row, measure: str) -> float:
+        """Rounding of one cell: half its unit, once per printed figure summed into it."""
+        return self.half_unit(r.table, self.printed(r, measure)) * r.parts
+
+    def cells_tolerance(self, cells: Iterable[tuple[Row, str]]) -> float:
+        """Σ of the cells' roundings (尾数误差 of a sum of them)."""
+        return sum(self.cell_tolerance(r, m) for r, m in cells)
 
     def fmt(self, value: float, t: CanonicalTable | None = None, printed: Iterable[str | None] = ()) -> str:
         """A computed amount in the table's printed unit, with the printed precision."""

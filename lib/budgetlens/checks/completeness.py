@@ -31,7 +31,7 @@ def _mentions_of(ctx: Context, kind_id: str) -> list[tuple[int, str]]:
 @rule("completeness.missing_table", "warning", "按模板必须公开的表格均已公开")
 def missing_table(ctx: Context) -> Iterator[Issue]:
     """Required tables (registry ``required``) the document does not publish; a mostly-absent set is info."""
-    required = required_tables(ctx.kind)
+    required = required_tables(ctx.kind, [t.title or "" for t in ctx.result.tables])
     if not required:
         return
     present = {t.id for t in ctx.result.tables}

@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
 from ..narrative import AMOUNT_RE, COMPARATOR_RE, DIRECTION_RE, DOWN_WORDS, UP_WORDS, Sentence
+from ..narrative import _registry as narrative_registry
 from ..narrative import subjects_in as _reader_subjects
 from ..numbers import decimals
 from ..registry import normalise_label
+from ..unit_blocks import names_unit, unit_names
 from .base import Context, Issue, Row, evidence, fmt_number, rule
 from .tables import basic_total, class_values, economic_class_of, table_is_empty, table_total
 
@@ -37,13 +40,14 @@ def _wan(num: str, unit: str) -> float:
 
 
 def _half(num: str, unit: str = "万元") -> float:
-    """Rounding of a narrative amount in 万元 (half its last printed digit; 2 decimals at least for 万元)."""
+    """Rounding of a narrative amount in 万元: half its last printed digit. A narrative that rounds to
+    whole 万元 ("收入预算87万元" for 86.63) says no more than that precision."""
     d = decimals(num)
     if unit == "元":
         return 0.5 * 10 ** -d / 10000.0
     if unit == "亿元":
         return 0.5 * 10 ** -d * 10000.0
-    return 0.5 * 10 ** -max(d, 2)
+    return 0.5 * 10 ** -d
 
 
 def _pct_half(num: str) -> float:
@@ -163,6 +167,10 @@ def _clause_start(text: str, at: int) -> int:
     return m + 1
 
 
+# An amount after one of these words is a change, not the figure ("一般公共预算收入减少76.46万元").
+CHANGE_WORD_RE = re.compile(r"[增减]|下降|降低|提高|上升")
+
+
 def _lookup_current(ctx: Context, sentences: list[Sentence], idx: int, subject: str, before: str) -> tuple[Amount | None, int | None]:
     """The amount a subject was stated with: earlier in this sentence, else in the previous sentences
     under the same heading (exact words, then without 决算/预算, then a shorter tail of the subject)."""
@@ -186,7 +194,7 @@ def _lookup_current(ctx: Context, sentences: list[Sentence], idx: int, subject: 
         for t, line in texts:
             t = normalise_label(t)
             hits = list(pat.finditer(t)) or list(pat.finditer(t.replace("决算", "")))
-            hits = [m for m in hits if not (actual and "预算" in m.group(1))]
+            hits = [m for m in hits if not (actual and "预算" in m.group(1)) and not CHANGE_WORD_RE.search(m.group(1))]
             if hits:
                 m = hits[-1]
                 return Amount(m.start(2), m.end(3), m.group(2), m.group(3)), line
@@ -243,15 +251,20 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                 if COMPARATOR_RE.search(subject) or subject in ("相比", "比较"):
                     subject = ""
                 current, line = None, None
-                if subject:
+                a, p = st["amt"], st["pct"]
+                after_base = bool(BASE_UNIT_RE.match(subject))
+                if after_base:
+                    # "比2025年执行数483,923.17万元增加11,913.03万元": what stands before the direction
+                    # is the base's amount, not a subject; take the statement as the reader resolved it.
+                    subject, current, line = _reader_statement(ctx, s, a)
+                elif subject:
                     current, line = _lookup_current(ctx, sents, idx, subject, text[:cs])
                 else:
                     current, line = _current_before(text, comp.start()), s.line
                     head = _sentence_head(ctx, sents, idx, text, comp.start())
                     if head is not None:
                         current, line = head
-                a, p = st["amt"], st["pct"]
-                if current is None and idx > 0 and a is not None:
+                if current is None and idx > 0 and a is not None and not after_base:
                     # "项目支出预算数为4335.3万元。与上年相比减少了1237.7万元": the subject and its figure
                     # are the previous sentence's (as the narrative reader resolved them).
                     current, line = _previous_subject_amount(ctx, sents[idx - 1], s, a.group(2) + a.group(3))
@@ -260,6 +273,23 @@ def _yoy_statements(ctx: Context) -> list[YoY]:
                                pct_word=p.group(1) if p else None, pct_num=p.group(2) if p else None,
                                current=current, current_line=line))
     return out
+
+
+BASE_UNIT_RE = re.compile(r"^(?:万元|元|亿元|万)$")
+
+
+def _reader_statement(ctx: Context, s: Sentence, a: re.Match | None) -> tuple[str, Amount | None, int | None]:
+    """The subject and current figure the narrative reader found for this change of this sentence,
+    if that figure is printed in the sentence; else no current figure (the statement is not checked)."""
+    if a is None:
+        return "", None, None
+    printed = a.group(2) + a.group(3)
+    change = next((c for c in ctx.result.narrative.changes if c.line == s.line and c.sentence == s.text
+                   and c.printed_delta == printed and c.current is not None), None)
+    if change is None:
+        return "", None, None
+    hit = [x for x in amounts(text_of(s)) if abs(x.value - change.current) < 1e-6]
+    return (change.subject, hit[0], s.line) if hit else ("", None, None)
 
 
 def _previous_subject_amount(ctx: Context, prev: Sentence, s: Sentence, printed_delta: str
@@ -587,7 +617,7 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
     by_key: dict[str, list] = {}
     for m in nar.mentions:
         tf = table_fact(ctx, m.key)
-        if tf is None:
+        if tf is None or _summed_fact(ctx, m.key):
             continue
         ctx_ = _mention_context(m.sentence, m.printed, m.key)
         word, between = ctx_ if ctx_ else ("", "")
@@ -600,15 +630,24 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
         whole = _list_whole(m.sentence, m.printed)
         if whole is not None and tf[0] > whole + 0.01:
             continue  # a part of a smaller whole ("涉及资金93.398万元，其中…项目支出29.83万元"): another scope
+        if re.search(r"项目", between) and m.key != "project_expenditure":
+            continue  # "上年结转项目196.50万元": the projects carried over, not the fact
+        if _part_of_item(ctx, m):
+            continue  # an item's breakdown ("…项目10,289.74万元，主要包括：…上年结转122.31万元")
         by_key.setdefault(m.key, []).append((m, word, between, tf))
     headings = {s.line: s.heading for s in nar.sentences}
+    units = _unit_names(ctx)
     for key, items in by_key.items():
         for m, word, _between, (tv, prov) in items:
-            unit = re.sub(r"^[\d,，.\-]+", "", m.printed) or "万元"
-            num = m.printed[: len(m.printed) - len(unit)]
-            tol = _half(num, unit) + 0.005
+            if _breakdown_of(ctx, word, tv) or names_unit(headings.get(m.line, ""), units):
+                continue  # parts of the figure, or a section about one of the department's units
+            num, unit = _split_printed(m.printed)
+            tol = _stated_precision(num, unit) + 0.005
             if abs(m.value - tv) <= tol + 1e-9:
                 continue
+            alternatives = [_loose_figure(ctx, k) for k in _loose_subjects().get(normalise_label(word), ())]
+            if any(a is not None and abs(m.value - a) <= tol + 1e-9 for a in alternatives):
+                continue  # "部门预算收入" stated as the 收入总计, a fund's revenue as all it spends (with the carry-over)
             same = [x for x in items if x[0] is not m and x[1] == word
                     and headings.get(x[0].line) == headings.get(m.line) and abs(x[0].value - tv) <= 0.0051 + _half("0")]
             if same:
@@ -624,6 +663,90 @@ def amount_mismatch(ctx: Context) -> Iterator[Issue]:
     yield from _economic_mentions(ctx)
     yield from _item_mentions(ctx)
     yield from _three_public_mentions(ctx)
+
+
+def _summed_fact(ctx: Context, key: str) -> bool:
+    """A fact no table prints, summed from economic classes (人员经费 = 301 + 303): the narrative's own
+    split may differ (Shenzhen's 公用经费 counts a part of 303) without any printed figure contradicting
+    another, so it is not quoted against the narrative."""
+    fv = ctx.result.facts.values.get(key)
+    return fv is not None and fv.summed
+
+
+def _loose_figure(ctx: Context, key: str) -> float | None:
+    """A figure a loose subject word may name: a fact, or (``table:<kind>``) a table's 合计."""
+    if key.startswith("table:"):
+        t = ctx.table(key.split(":", 1)[1])
+        return None if t is None or table_is_empty(t) else table_total(ctx, t)[0]
+    tf = table_fact(ctx, key)
+    return tf[0] if tf else None
+
+
+def _unit_names(ctx: Context) -> list[str]:
+    """The department's units, as its tables printed by unit name them (unit_blocks)."""
+    return unit_names(ctx.statement_tables())
+
+
+def _breakdown_of(ctx: Context, word: str, table_value: float) -> bool:
+    """Several amounts stated for one subject word that together make the table's figure are its parts
+    (each project's 上年结转 66.73 + 122.31 + 564.09 = the 753.13 the table prints), not contradictions."""
+    if not word:
+        return False
+    pat = re.compile(re.escape(normalise_label(word)) + r"(?:为|是|共)?(-?\d[\d,，]*(?:\.\d+)?)\s*(亿元|万元|元)")
+    parts = [(m.group(1), m.group(2)) for s in ctx.result.narrative.sentences
+             for m in pat.finditer(normalise_label(text_of(s)))]
+    if len(parts) < 2:
+        return False
+    tol = sum(_stated_precision(num, unit) + 0.005 for num, unit in parts)
+    return abs(sum(_wan(num, unit) for num, unit in parts) - table_value) <= tol + 1e-9
+
+
+def _split_printed(printed: str) -> tuple[str, str]:
+    unit = re.sub(r"^[\d,，.\-]+", "", printed) or "万元"
+    return printed[: len(printed) - len(unit)], unit
+
+
+def _stated_precision(num: str, unit: str) -> float:
+    """How far a narrative amount may be from the table's figure it restates: half its last digit, and
+    a whole unit of it when it is coarser than the tables' 0.01万元 (rounded or cut off: "1,237万元"
+    for 1,237.67)."""
+    coarse = _half(num, unit) > 0.0051
+    return 2 * _half(num, unit) if coarse else _half(num, unit)
+
+
+@lru_cache(maxsize=1)
+def _loose_subjects() -> dict[str, tuple[str, ...]]:
+    """Subject word → the other facts it may name (registry/narrative.yaml ``loose_subjects``)."""
+    return {normalise_label(w): tuple(keys) for w, keys in narrative_registry().get("loose_subjects", {}).items()}
+
+
+def _part_of_item(ctx: Context, m) -> bool:
+    """Whether a mention sits in the breakdown of an item the document does not print as a total: a
+    list (其中/主要包括/包括/主要用于) whose whole — the amount before the list marker, in the sentence or,
+    for a sentence that opens with the marker, the previous one — is no fact of the document (a
+    project, a 类 "科目83万元，主要用于人员经费18万元"). A document figure's breakdown is kept."""
+    text = normalise_label(m.sentence)
+    pos = text.find(normalise_label(m.printed))
+    if pos < 0:
+        return False
+    markers = [x for x in LIST_MARKER_RE.finditer(text, 0, pos)]
+    if not markers:
+        return False
+    mk = markers[-1]
+    head = amounts(text[:mk.start()])
+    whole = head[-1] if head else None
+    if whole is None and not text[:mk.start()].strip("，,：: "):
+        sents = ctx.result.narrative.sentences
+        idx = next((i for i, s in enumerate(sents) if s.line == m.line and s.text == m.sentence), None)
+        if idx and sents[idx - 1].heading == sents[idx].heading:
+            prev = amounts(normalise_label(sents[idx - 1].text))
+            whole = prev[-1] if prev else None
+    if whole is None:
+        return False
+    tol = _half(whole.num, whole.unit) + 0.005 + 1e-9
+    doc_figures = [float(fv.value) for fv in ctx.result.facts.values.values()
+                   if isinstance(fv.value, int | float) and not isinstance(fv.value, bool)]
+    return not any(abs(whole.value - v) <= tol for v in doc_figures)
 
 
 def _list_whole(sentence: str, printed: str) -> float | None:
@@ -978,8 +1101,8 @@ def none_but_table(ctx: Context) -> Iterator[Issue]:
         claims.setdefault(key, (line, text))
     for s in nar.sentences:
         text = text_of(s)
-        if not NONE_RE.search(text) or amounts(text) or re.search(r"本表|此表|表无数据|[表]\s*为?空表|公开\d+表", text):
-            continue  # table notes speak for their own table (its "empty" flag)
+        if not NONE_RE.search(text) or amounts(text) or re.search(r"^\s*注\s*[:：]|本表|此表|表无数据|[表]\s*为?空表|公开\d+表", text):
+            continue  # table notes (注：…) speak for their own table (its "empty" flag)
         for word, key in HEADING_KEYS:
             if word in text or (word in s.heading and len(text) <= 30):
                 if key in ("three_public_total",) and not re.search(r"无[\"“]?三公|没有安排[^，。]{0,6}三公|三公[^，。]{0,8}(?:无|为空表)", text):
@@ -1149,6 +1272,17 @@ def items_sum(ctx: Context) -> Iterator[Issue]:
     for idx, u in enumerate(units):
         text = u.text
         for q in re.finditer(r"其中[:：]?", text):
+            # "其中一般公共预算拨款政府采购0万元：货物…、服务…": the list after 其中 has its own whole.
+            own = next((a for a in amounts(text) if a.start >= q.end() and text[a.end:a.end + 1] in (":", "：")
+                        and not re.search(r"[、，,。；;]", text[q.end():a.start])), None)
+            if own is not None:
+                seg = text[own.end + 1:]
+                stop = re.search(r"[。；;]", seg)
+                items = _list_items(seg[:stop.start()] if stop else seg, own.unit)
+                if len(items) >= 2:
+                    yield from _items_issue(own, items, _partition([lab for lab, _, _ in items]) is not None,
+                                            [u.line], text)
+                continue
             head = _whole_candidates(text[:q.start()])
             whole: Amount | None = head[-1] if head else None
             whole_line = u.line
@@ -1358,6 +1492,8 @@ _DOWN_REASON = ("减少", "下降", "降低", "下调", "减小", "压减", "缩
 def _reason_direction(reason: str) -> int:
     """+1 / −1 when a short reason ends in one direction word (…经费增加), 0 when it says both or neither."""
     r = re.sub(r"(?:等|所致|导致|引起|造成)+$", "", reason)
+    if re.match(r"\s*(?:一是|其一|首先|一方面|[(（]?[一1][)）、.．])", r):
+        return 0  # the first of several reasons ("一是…人员经费略有增加；二是…大幅下降"): not the whole change
     ups = sum(r.count(w) for w in _UP_REASON)
     downs = sum(r.count(w) for w in _DOWN_REASON)
     if ups + downs != 1:

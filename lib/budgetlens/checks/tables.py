@@ -22,8 +22,10 @@ INCOME_ROWS = {
     "revenue": ["本年收入合计", "本年收入", "收入合计", "本年收入小计", "当年收入合计", "当年收入小计"],
     "nonfiscal": ["使用非财政拨款结余", "用事业基金弥补收支差额", "使用非财政拨款结余(含专用结余)", "使用专用结余"],
     "carry_begin": ["年初结转和结余", "年初结转结余", "上年结转", "上年结转结余", "上年结转和结余", "年初财政拨款结转和结余",
-                    "上年财政拨款结转", "上年结余", "上年财政拨款结转结余"],
+                    "上年财政拨款结转", "上年结余", "上年财政拨款结转结余", "上年结余、结转", "上年结余结转"],
     "grand": ["收入总计", "总计", "收入合计总计", "收入总计合计"],
+    # Printed below 本年收入合计 in some templates (烟台): then they are added to it, like the 结转 lines.
+    "after_total": ["上级补助收入", "附属单位上缴收入"],
 }
 EXPENDITURE_ROWS = {
     "expenditure": ["本年支出合计", "本年支出", "支出合计", "本年支出小计", "当年支出合计", "当年支出小计"],
@@ -31,6 +33,7 @@ EXPENDITURE_ROWS = {
     "carry_end": ["年末结转和结余", "年末结转结余", "年终结转", "年末结转", "结转下年", "年终结转结余",
                   "年末财政拨款结转和结余", "年末财政拨款结转"],
     "grand": ["支出总计", "总计", "支出合计总计"],
+    "after_total": ["对附属单位的补助支出", "对附属单位补助支出", "上缴上级支出"],
 }
 FUND_ROWS = {
     "general_budget": ["一般公共预算财政拨款收入", "一般公共预算财政拨款", "一般公共预算拨款", "一般公共预算拨款收入",
@@ -38,10 +41,10 @@ FUND_ROWS = {
                        "公共财政预算拨款收入", "公共预算拨款"],
     "gov_fund": ["政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算拨款收入",
                  "政府性基金预算", "基金预算拨款",
-                 "政府性基金预算收入", "政府性基金收入"],
+                 "政府性基金预算收入", "政府性基金收入", "政府性基金预算资金"],
     "state_capital": ["国有资本经营预算财政拨款收入", "国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营预算拨款收入",
                       "国有资本经营预算",
-                      "国有资本经营预算收入"],
+                      "国有资本经营预算收入", "国有资本经营预算资金"],
 }
 SOURCE_ROWS = {
     "upper_subsidy": ["上级补助收入"],
@@ -52,7 +55,7 @@ SOURCE_ROWS = {
     "special_account": ["财政专户管理资金", "财政专户核拨", "财政专户管理资金收入"],
     "unit_funds": ["单位资金"],
 }
-FISCAL_CARRY_ROWS = ["财政拨款结转", "年初财政拨款结转和结余", "上年财政拨款结转", "财政拨款结转结余"]
+FISCAL_CARRY_ROWS = ["财政拨款结转", "年初财政拨款结转和结余", "上年财政拨款结转", "财政拨款结转结余", "财政拨款结余、结转"]
 CARRY_MEASURES = {"carryover", "fiscal_carryover", "nonfiscal_carryover", "carryover_begin"}
 
 
@@ -140,6 +143,16 @@ def function_class_of(r: Row) -> str | None:
     if r.code:
         return r.code if len(r.code) == 3 else None
     return function_code_for_name(r.name) if r.name else None
+
+
+def class_rows(rows: list[Row]) -> list[Row]:
+    """The rows that stand for function 类. Where classes are printed by name under 一、二、… ordinals
+    (a 收支总表's 五、援助其他地区支出 / 住房保障), an unnumbered row is a 款 even when its name is a
+    class's (住房保障 under 援助其他地区支出 is 21907, not 221)."""
+    classes = [r for r in rows if function_class_of(r)]
+    if any(not r.code and ordinal_level(r) == 1 for r in classes):
+        classes = [r for r in classes if r.code or ordinal_level(r) == 1]
+    return classes
 
 
 def hierarchy(ctx: Context, t: CanonicalTable, rows: list[Row] | None = None) -> Iterator[tuple[Row, list[Row], str]]:
@@ -244,7 +257,7 @@ def class_values(ctx: Context, t: CanonicalTable | None, measure: str = "total",
     out: dict[str, tuple[float, Row]] = {}
     if t is None:
         return out
-    for r in side_rows(ctx, t, side):
+    for r in class_rows(side_rows(ctx, t, side)):
         code = function_class_of(r)
         if code and code not in out:
             out[code] = (r.values.get(measure, 0.0), r)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..canonical import CanonicalTable
+from ..registry import normalise_label
 from .base import MEASURE_NAMES, Context, Issue, Row, diff_severity, evidence, measure_name, rule
 from .tables import (
     EXPENDITURE_ROWS,
     INCOME_ROWS,
+    class_rows,
     cost_group_tops,
     find_row,
     function_class_of,
     hierarchy,
     is_income_side,
     layout,
+    norm,
     ordinal_level,
     side_rows,
     top_level,
@@ -43,7 +47,7 @@ def sum_issue(ctx: Context, t: CanonicalTable, whole: Row, measure: str, parts: 
         return None  # nothing printed, or a whole row printed blank (a heading, or figures lost in extraction)
     s = sum(v for _, v in kv)
     printed = [ctx.printed(p, measure) for p, _ in kv]
-    tol = ctx.tolerance(t, printed)
+    tol = ctx.cells_tolerance((p, measure) for p, _ in kv)
     printed.append(ctx.printed(whole, measure))
     d = (wv or 0.0) - s
     sev = diff_severity(d, tol)
@@ -189,7 +193,7 @@ def _row_ok(ctx: Context, t: CanonicalTable, r: Row, total: str, parts: list[str
     pv = [(m, r.values[m]) for m in parts if m in r.values]
     if (tv is None and not pv) or r.partial:
         return None
-    tol = ctx.tolerance(t, [ctx.printed(r, m) for m, _ in pv])
+    tol = ctx.cells_tolerance((r, m) for m, _ in pv)
     return abs((tv or 0.0) - sum(v for _, v in pv)) <= tol + 1e-6
 
 
@@ -223,7 +227,7 @@ def _row_identity(ctx: Context, t: CanonicalTable, rows: list[Row], total: str) 
         s = sum(v for _, v in pv)
         tv = r.values.get(total, 0.0)
         d = tv - s
-        sev = diff_severity(d, ctx.tolerance(t, printed))
+        sev = diff_severity(d, ctx.cells_tolerance((r, m) for m, _ in pv))
         printed.append(ctx.printed(r, total))
         if sev is None:
             continue
@@ -264,6 +268,9 @@ def _side_identity(ctx: Context, t: CanonicalTable, side_rows_: list[Row], names
     if grand is None or first is None or first is grand:
         return
     addends = [first] + [r for r in (find_row(side_rows_, names[p]) for p in parts) if r is not None]
+    at = side_rows_.index(first)
+    addends += [r for r in side_rows_[at + 1:side_rows_.index(grand)] if r.values and r not in addends
+                and find_row([r], names.get("after_total", [])) is not None]
     for m in [m for m in _measures([grand, *addends]) if m in grand.values or any(m in a.values for a in addends)]:
         issue = sum_issue(ctx, t, grand, m, addends, what)
         if issue:
@@ -310,7 +317,7 @@ def summary_items(ctx: Context) -> Iterator[Issue]:
         exp = side_rows(ctx, t, "expenditure")
         yield from _income_items(ctx, t, inc)
         # Expenditure side: the function classes add up to 本年支出合计 (or 支出总计 less 年末结转).
-        classes = [r for r in exp if function_class_of(r)]
+        classes = class_rows(exp)
         seen: set[str] = set()
         classes = [r for r in classes if not (function_class_of(r) in seen or seen.add(function_class_of(r)))]
         if not classes:
@@ -353,11 +360,19 @@ def _income_items(ctx: Context, t: CanonicalTable, inc: list[Row]) -> Iterator[I
         kids = []
         for r in inc[i + 1:]:
             lv = ordinal_level(r)
-            if lv == 1 or not is_income_side(r) or (r.name and r.name in INCOME_ROWS["grand"]):
-                break
+            if lv == 1 or not is_income_side(r) or (r.name and r.name in INCOME_ROWS["grand"]) \
+                    or (lv == 0 and r.values and _is_income_total_or_carry(r)):
+                break  # (上年结余、结转 | 1.财政拨款结余、结转 after 5.其他收入 are the carry-over's parts)
             if lv == 2:
                 kids.append(r)
         if kids:
             issue = sum_issue(ctx, t, parent, "total", kids, "各分项")
             if issue:
                 yield issue
+
+
+def _is_income_total_or_carry(r: Row) -> bool:
+    """A 收支总表 income row that closes the list of revenue items: a total or a carry-over row."""
+    n = norm(r.name)
+    return any(n == normalise_label(a) for key in ("revenue", "grand", "carry_begin", "nonfiscal")
+               for a in INCOME_ROWS[key]) or bool(re.search(r"结转|结余", n))

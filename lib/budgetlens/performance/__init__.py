@@ -24,7 +24,7 @@ from .listed import read_listed
 from .rows import Num, Segment, segments
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extraction
+    from ..extraction import Extraction
 
 __all__ = ["Form", "Indicator", "attach", "findings", "parse", "unit_facts"]
 

@@ -74,8 +74,15 @@ def table_kind(kind_id: str) -> TableKind:
     raise KeyError(kind_id)
 
 
-def required_tables(doc_kind: str) -> list[str]:
-    return list(_load("tables.yaml")["required"].get(doc_kind, []))
+def required_tables(doc_kind: str, titles: list[str] | None = None) -> list[str]:
+    """The tables a kind of document must publish; with the ``titles`` it prints, less those another
+    table of them stands for (tables.yaml ``covered_by``)."""
+    required = list(_load("tables.yaml")["required"].get(doc_kind, []))
+    if titles is None:
+        return required
+    compact = [re.sub(r"\s+", "", t or "") for t in titles]
+    covers = _load("tables.yaml").get("covered_by", {})
+    return [k for k in required if not any(re.search(p, t) for p in covers.get(k, []) for t in compact)]
 
 
 @lru_cache(maxsize=8192)
@@ -118,6 +125,18 @@ def _measure_aliases() -> list[tuple[str, str]]:
 def measure_parent() -> dict[str, str]:
     """Measure → the measure it is a part of (registry ``parts_of``: personnel → basic, …)."""
     return {part: whole for whole, parts in _load("columns.yaml").get("parts_of", {}).items() for part in parts}
+
+
+@lru_cache(maxsize=1)
+def classification() -> dict:
+    """The classification registry (``classification.yaml``): 类 names by code, personnel classes."""
+    return _load("classification.yaml")
+
+
+@lru_cache(maxsize=1)
+def doubt_rules() -> dict:
+    """The misread patterns (``doubt.yaml``): which failing identities put a table's reading in doubt."""
+    return _load("doubt.yaml")
 
 
 @lru_cache(maxsize=1)

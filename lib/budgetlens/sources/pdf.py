@@ -273,25 +273,39 @@ def _camelot_tables(path, page_no, layout, dims, images, htext, vtext, rotation,
     return parser.extract_tables()
 
 
+def _baseline(textline) -> float | None:
+    """The median baseline (the glyph origins' y) of a pdfminer text line's characters."""
+    ys = sorted(c.matrix[5] for c in textline if hasattr(c, "matrix")) if hasattr(textline, "__iter__") else []
+    return ys[len(ys) // 2] if ys else None
+
+
 def _merge_lines(textlines: list) -> list[_Line]:
     """Text fragments on one baseline become one line, left to right; a wide gap (two
     columns of a heading line: unit name … money unit) is kept as two spaces."""
     items = sorted(
-        ((t.get_text().replace("\n", " ").strip(), t.bbox) for t in textlines), key=lambda it: (-it[1][3], it[1][0])
+        ((t.get_text().replace("\n", " ").strip(), t.bbox, _baseline(t)) for t in textlines),
+        key=lambda it: (-it[1][3], it[1][0]),
     )
     groups: list[list[tuple[str, tuple]]] = []
-    for text, bbox in items:
+    baselines: list[float | None] = []
+    for text, bbox, base in items:
         if not text:
             continue
-        for g in groups[-3:]:
+        for k in range(max(0, len(groups) - 3), len(groups)):
+            g = groups[k]
             gy0 = min(b[1] for _, b in g)
             gy1 = max(b[3] for _, b in g)
             ov = min(gy1, bbox[3]) - max(gy0, bbox[1])
-            if ov > 0.5 * min(gy1 - gy0, bbox[3] - bbox[1]):
+            height = min(gy1 - gy0, bbox[3] - bbox[1])
+            # Same baseline, whatever the fonts' boxes say (digits in a font whose box hangs below
+            # the line, beside CJK text whose box sits above it).
+            same_base = base is not None and baselines[k] is not None and abs(base - baselines[k]) <= 0.25 * height
+            if ov > 0.5 * height or same_base:
                 g.append((text, bbox))
                 break
         else:
             groups.append([(text, bbox)])
+            baselines.append(base)
     out = []
     for g in groups:
         g.sort(key=lambda it: it[1][0])
@@ -301,6 +315,8 @@ def _merge_lines(textlines: list) -> list[_Line]:
             height = max(1.0, box[3] - box[1])
             if gap > 1.5 * height:
                 text += "  " + t
+            elif gap < 0.3 * height and text[-1].isdigit() and re.match(r"[\d,.]", t):
+                text += t  # one number drawn in two pieces (1 | 4,770.62)
             elif _CJK.match(text[-1]) or _CJK.match(t[0]):
                 text += t
             else:
