@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
-from ..registry import normalise_label, personnel_classes, table_kind
+from ..registry import classification, normalise_label, personnel_classes, table_kind
 from .base import Context, Row, is_total_name
 
 ORDINAL1_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -111,8 +108,7 @@ def table_is_empty(t: CanonicalTable) -> bool:
 @lru_cache(maxsize=1)
 def economic_classes() -> dict[str, str]:
     """Normalised 经济分类 类 names → code (also without a trailing 支出)."""
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = classification()
     out: dict[str, str] = {}
     for code, name in data.get("economic_classes", {}).items():
         n = normalise_label(name)
@@ -148,8 +144,7 @@ def function_class_of(r: Row) -> str | None:
 @lru_cache(maxsize=1)
 def class_named_items() -> dict[str, frozenset[str]]:
     """类 code → the names of its 款 that are another class's name (``classification.yaml``)."""
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text).get("class_named_items", {})
+    data = classification().get("class_named_items", {})
     return {str(code): frozenset(normalise_label(n) for n in names) for code, names in data.items()}
 
 
