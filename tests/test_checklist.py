@@ -496,9 +496,11 @@ def test_merged_volumes_number_their_lines_in_order():
         return Document(path=f"v{n}", sha256="", format="text", pages=1,
                         blocks=[Block("text", text="一、说明", line=1),
                                 Block("table", table=RawTable(rows=[["合计", "1"]], line=2, row_lines=[2, 3]), line=2)])
-    merged = merge_documents([doc(1), doc(2)])
+    volumes = [doc(1), doc(2)]
+    merged = merge_documents(volumes)
     assert [b.line for b in merged.blocks] == [1, 2, 4, 5]
     assert merged.blocks[3].table.row_lines == [5, 6]
+    assert [b.line for b in volumes[1].blocks] == [1, 2] and volumes[1].blocks[1].table.row_lines == [2, 3]
 
 
 def test_a_second_volume_ends_the_part_the_first_ended_in():

@@ -84,3 +84,10 @@ def test_only_left_margins_go_page_by_page():
     rows = [["", "a", "1", ""], ["", "b", "", ""]]
     assert trim_margins(rows, right=False) == [["a", "1", ""], ["b", "", ""]]
     assert trim_margins(rows) == [["a", "1"], ["b", ""]]
+
+
+def test_a_label_cell_says_department_or_unit():
+    from budgetlens.recognize import detect_scope
+
+    assert detect_scope(_doc(_table([["部门名称", "某某市统计局"]]))) == "department"
+    assert detect_scope(_doc(_table([["单位名称", "某某市统计数据中心"]]))) == "unit"

@@ -163,3 +163,16 @@ def test_an_amount_after_a_change_word_is_not_the_figure(tmp_path):
             "1.收入预算增加110.01万元，其中一般公共预算收入减少76.46万元，政\n"
             "府性基金预算收入增加133.72万元，事业收入增加47.75万元，其他收入增加\n5万元。\n")
     assert not _findings(tmp_path, body, "narrative.percent")
+
+
+@pytest.mark.parametrize("carried,prior_revenue", [("与上年相比减少80.00万元", None), ("与上年预算数相同", 600.0)])
+def test_a_grand_total_dates_this_year_s_revenue_only_without_a_prior_carry_over(tmp_path, carried, prior_revenue):
+    """"收入预算总计106,428万元…减少48,476.98万元" and "上年结转结余为0万元。与上年相比减少136,020万元"
+    (Wuxi): last year's 总计 held a carry-over, so it is not last year's 本年收入 even though this year's
+    two are equal."""
+    p = tmp_path / "doc.txt"
+    p.write_text("某局2026年部门预算\n一、收支预算总体情况说明\n收入预算总计500.00万元，与上年相比减少100.00万元。"
+                 f"本年收入合计500.00万元。上年结转结余为0万元。{carried}。\n", encoding="utf-8")
+    doc = extract(p).to_json()
+    assert doc["prior_year"].get("grand_total") == 600.0, doc["prior_year"]
+    assert doc["prior_year"].get("revenue_total") == prior_revenue, doc["prior_year"]

@@ -408,6 +408,34 @@ def test_git_commit_is_read_without_git(tmp_path):
     assert report.git_commit(tmp_path / "repo") == "c" * 40
 
 
+def test_the_pages_time_is_the_only_clock_and_source_date_epoch_pins_it(monkeypatch):
+    """A page says when it was made (to the minute), so two runs a minute apart differ there and only
+    there: test_batch's warm-against-fresh comparison failed when its two runs straddled a minute.
+    ``SOURCE_DATE_EPOCH`` pins that time."""
+    import datetime
+    import types
+
+    class Clock(datetime.datetime):
+        minute = 0
+
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime(2026, 12, 7, 15, cls.minute, 59, tzinfo=tz)
+
+    monkeypatch.setattr(report, "_dt", types.SimpleNamespace(datetime=Clock, UTC=datetime.UTC))
+    doc = {"source": {"path": "x.txt", "sha256": "f" * 64}, "document": {"unit": "某局", "year": 2023, "kind": "final"}}
+    monkeypatch.delenv(report.ENV_DATE, raising=False)
+    before = report.provenance([doc])
+    Clock.minute = 1
+    assert report.provenance([doc]) != before and "生成于 2026-12-07 15:01 UTC" in report.provenance([doc])
+    monkeypatch.setenv(report.ENV_DATE, "1767323040")  # 2026-01-02 03:04 UTC
+    pinned = report.provenance([doc])
+    Clock.minute = 2
+    assert report.provenance([doc]) == pinned and "生成于 2026-01-02 03:04 UTC" in pinned
+    monkeypatch.setenv(report.ENV_DATE, "not a number")
+    assert "生成于 2026-12-07 15:02 UTC" in report.provenance([doc])
+
+
 def test_provenance_block_names_sources_and_hashes():
     doc = {"source": {"path": "data/raw/x.txt", "sha256": "f" * 64}, "document": {"unit": "某局", "year": 2023, "kind": "final"}}
     html = report.provenance([doc])

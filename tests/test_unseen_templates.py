@@ -563,3 +563,40 @@ def test_an_older_narrative_names_the_grand_total_as_its_total_budget(tmp_path):
     got = extract(p).to_json()
     assert got["facts"]["grand_total"] == pytest.approx(120.5)
     assert got["prior_year"]["grand_total"] == pytest.approx(110.25)
+
+
+LUMPED_INTO_OTHER = """某某市发展和改革委员会2026年部门预算
+\f收支总表
+部门：某某市发展和改革委员会 单位：万元
+收入 支出
+项目 预算数 项目 预算数
+一、一般公共预算拨款收入 150.00 一、一般公共服务支出 100.00
+二、事业收入 二、住房保障支出 20.00
+三、其他支出 {other}
+本年收入合计 150.00 本年支出合计 150.00
+收入总计 150.00 支出总计 150.00
+\f支出总表
+部门：某某市发展和改革委员会 单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 150.00 120.00 30.00
+201 一般公共服务支出 100.00 100.00
+221 住房保障支出 20.00 20.00
+219 援助其他地区支出 30.00 30.00
+其他支出 30.00 30.00
+"""
+
+
+@pytest.mark.parametrize("other,lumped", [("30.00", True), ("25.00", False)])
+def test_a_class_the_summary_has_no_line_for_printed_under_its_other_expenditure(tmp_path, other, lumped):
+    """烟台's 收支总表 lists no 219 援助其他地区支出 and prints its amount as 其他支出: the figures agree, so a
+    warning about the classification and no mismatch. The 其他支出 printed without a code under 219 is its
+    款 21999, not the class 229. When the 其他支出 line holds another amount, the missing class is an error."""
+    got = extract(_write(tmp_path, LUMPED_INTO_OTHER.format(other=other))).to_json()
+    found = [(f["severity"], f["rule"]) for f in got["findings"] if f["rule"] == "cross.summary_vs_detail"]
+    if lumped:
+        assert found == [("warning", "cross.summary_vs_detail")]
+        assert "未设219援助其他地区支出行" in next(f["message"] for f in got["findings"]
+                                                if f["rule"] == "cross.summary_vs_detail")
+    else:
+        assert ("error", "cross.summary_vs_detail") in found
+        assert ("warning", "cross.summary_vs_detail") not in found

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from pathlib import Path
@@ -30,14 +31,15 @@ from .unit_blocks import names_unit, unit_names
 
 
 def merge_documents(docs: list[Document]) -> Document:
-    """A publication in several files (narrative volume + tables volume) read as one document."""
+    """A publication in several files (narrative volume + tables volume) read as one document. The
+    volumes are left as they were read (their blocks are copied: recognition joins and trims tables)."""
     if len(docs) == 1:
         return docs[0]
     blocks = []
     shift = 0  # each volume's lines follow the previous one's: a line number names one line of the publication
     for d in docs:
         last = shift
-        for b in d.blocks:
+        for b in copy.deepcopy(d.blocks):
             b.line += shift
             last = max(last, b.line)
             if b.table is not None:

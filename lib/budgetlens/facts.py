@@ -14,7 +14,7 @@ from importlib import resources
 import yaml
 
 from .canonical import CanonicalTable
-from .registry import normalise_label
+from .registry import classification, normalise_label
 
 FACT_KEYS = [
     "revenue_total", "expenditure_total", "grand_total", "carryover_begin", "carryover_end",
@@ -556,8 +556,7 @@ def function_totals(tables: list[CanonicalTable]) -> tuple[dict[str, float], str
 
 @lru_cache(maxsize=1)
 def _function_names() -> dict[str, str]:
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = classification()
     names = {normalise_label(name): code for code, name in data["function_classes"].items()}
     for code, aliases in data.get("function_class_aliases", {}).items():
         names.update({normalise_label(a): code for a in aliases})

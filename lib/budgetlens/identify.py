@@ -102,6 +102,17 @@ def unit_from_label_cells(doc: Document) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
+def scope_from_label_cells(doc: Document) -> str | None:
+    """``department`` when a table labels the name 部门名称, ``unit`` when 单位名称 (a tables volume's form)."""
+    for table in doc.tables():
+        for row in table.rows:
+            cells = [re.sub(r"\s+", "", c).rstrip(":：") for c in row if c.strip()]
+            for k, cell in enumerate(cells[:-1]):
+                if cell in {"部门名称", "单位名称"} and is_unit_name(cells[k + 1]):
+                    return "department" if cell == "部门名称" else "unit"
+    return None
+
+
 @cache
 def _duty_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
     heading = re.compile("|".join(_grammar()["duty_headings"]))

@@ -17,15 +17,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .facts import FACT_KEYS
+from .registry import classification
 
 Doc = Any  # a contract dict or a units.UnitDocument
 
@@ -69,15 +67,9 @@ def function_totals(doc: Doc) -> dict[str, float]:
             if isinstance(v, int | float)}
 
 
-@lru_cache(maxsize=1)
-def _classification() -> dict:
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
 def class_name(code: str) -> str:
     """The 支出功能分类 类 name of a 3-digit code (``215`` → ``资源勘探工业信息等支出``)."""
-    return _classification().get("function_classes", {}).get(str(code), f"{code}类")
+    return classification().get("function_classes", {}).get(str(code), f"{code}类")
 
 
 # --- arithmetic -------------------------------------------------------------------------------

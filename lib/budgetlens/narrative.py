@@ -10,25 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from .document import PAGE_NUMBER_RE, Document
 from .numbers import to_wan
 from .recognize import CURRENCY_RE, UNIT_NAME_RE
-from .registry import classify_title, normalise_label
+from .registry import classification, classify_title, narrative_rules, normalise_label
 
-NUM = r"(-?\d[\d,，]*(?:\.\d+)?)"
+# Digits grouped by threes only, never starting inside another number: "4125.49,4143.91万元" is two
+# figures, not 494,143.91.
+NUM = r"(?<![\d.])(-?\d+(?:[,，]\d{3})*(?:\.\d+)?)"
 AMOUNT_RE = re.compile(NUM + r"\s*(亿元|万元|元)")
 PERCENT_RE = re.compile(NUM + r"\s*[%％]")
 HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．](?!\d))")
-
-
-@lru_cache(maxsize=1)
-def _registry() -> dict:
-    text = resources.files("budgetlens.registry").joinpath("narrative.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 def _alternation(words: list[str]) -> str:
@@ -36,25 +29,25 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-_DIR = _registry()["directions"]
+_DIR = narrative_rules()["directions"]
 UP_WORDS = set(_DIR["up"]) | set(_DIR["up_rates"])
 DOWN_WORDS = set(_DIR["down"]) | set(_DIR["down_rates"])
 RATE_WORDS = set(_DIR["up_rates"]) | set(_DIR["down_rates"])
 # Words of two characters or more: "增加人员经费…" before a subject, "基本支出增加…" after it.
 CHANGE_WORDS = _alternation([w for w in UP_WORDS | DOWN_WORDS if len(w) >= 2 and w not in RATE_WORDS])
-_BASES = _alternation(_registry()["comparator_bases"])
+_BASES = _alternation(narrative_rules()["comparator_bases"])
 COMPARATOR_RE = re.compile(
-    rf"(?:{_alternation(_registry()['comparator_leads'])})(?:于)?(?:{_BASES}|(?P<year>\d{{4}})年度?)(?:(?:年初|全年|调整后)?(?:预算|决算)|同期|度)?(?:数)?"
-    rf"(?:相比|比较)?|{_alternation(_registry()['comparator_alone'])}|与上年度相比")
+    rf"(?:{_alternation(narrative_rules()['comparator_leads'])})(?:于)?(?:{_BASES}|(?P<year>\d{{4}})年度?)(?:(?:年初|全年|调整后)?(?:预算|决算)|同期|度)?(?:数)?"
+    rf"(?:相比|比较)?|{_alternation(narrative_rules()['comparator_alone'])}|与上年度相比")
 # "较2025年年初预算减少…": the base may name which budget of that year (年初/全年/调整后).
 # "增加（减少）0万元": a template's both-ways wording, unambiguous only for 0. "增幅为1.01%": a rate word
 # may take 为/是/达.
 _DIR_WORDS = _alternation(list(UP_WORDS | DOWN_WORDS))
 DIRECTION_RE = re.compile(rf"({_DIR_WORDS})(?:[（(](?:{_DIR_WORDS})[)）])?(?:了|(?<=[幅率例])(?:为|是|达到|达))?\s*"
                           + NUM + r"\s*(亿元|万元|元|[%％])")
-SAME_RE = re.compile(_alternation(_registry()["same_words"]))
-_SAME_HEDGE_RE = re.compile(rf"(?:{_alternation(_registry()['same_hedges'])})$")
-_SAME_BLOCKER_RE = re.compile(_alternation(_registry()["same_blockers"]))
+SAME_RE = re.compile(_alternation(narrative_rules()["same_words"]))
+_SAME_HEDGE_RE = re.compile(rf"(?:{_alternation(narrative_rules()['same_hedges'])})$")
+_SAME_BLOCKER_RE = re.compile(_alternation(narrative_rules()["same_blockers"]))
 SHARE_RE = re.compile(r"(?:占比|占)(?:[^，。；\d%％]{0,14}?)" + NUM + r"\s*[%％]")
 
 # Full-width digits and signs (PDF text layers and some templates print them).
@@ -84,12 +77,16 @@ class Mention:
     printed: str
     line: int
     sentence: str
+    at: int = -1  # where the amount stands in the sentence (spaces removed)
+
+    def where(self, text: str) -> int:
+        return self.at if self.at >= 0 else text.find(self.printed)
 
 
 def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
     """The sentence lists two or more figures after 其中."""
     qz = text.find("其中")
-    return qz >= 0 and sum(1 for m in mentioned if text.find(m.printed) > qz) >= 2
+    return qz >= 0 and sum(1 for m in mentioned if m.where(text) > qz) >= 2
 
 
 def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
@@ -97,7 +94,7 @@ def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
     qz = text.find("其中")
     if qz < 0:
         return None
-    at = [(text.find(m.printed), m) for m in mentioned]
+    at = [(m.where(text), m) for m in mentioned]  # (not the printed figure's first place: "…656.11万元，其中：…656.11万元")
     before = [m for i, m in at if 0 <= i < qz]
     return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
 
@@ -154,7 +151,7 @@ class Narrative:
 
 @lru_cache(maxsize=1)
 def _subject_words() -> list[tuple[str, str]]:
-    pairs = [(normalise_label(w), key) for key, words in _registry()["subjects"].items() for w in words]
+    pairs = [(normalise_label(w), key) for key, words in narrative_rules()["subjects"].items() for w in words]
     pairs.sort(key=lambda p: -len(p[0]))
     return pairs
 
@@ -233,23 +230,23 @@ def _subject_pattern(heading_words: tuple[str, ...]) -> tuple[re.Pattern, dict[s
     """One alternation of every subject word, longest first, so a scan finds the longest match."""
     words = dict((w, k) for w, k in _subject_words())
     for head_word in heading_words:
-        words.update({normalise_label(w): k for w, k in _registry()["heading_subjects"][head_word].items()})
+        words.update({normalise_label(w): k for w, k in narrative_rules()["heading_subjects"][head_word].items()})
     ordered = sorted(words, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in ordered)), words
 
 
 # Words right before a subject that make it one part's figure (a project's 上年结转, a transfer's 支出预算).
-_PART_QUALIFIER_RE = re.compile(rf"(?:{_alternation(_registry().get('part_qualifiers', []))})$")
-_WEAK_GAP_RE = re.compile(rf"(?:{_alternation(_registry().get('weak_gap', []))})*")
+_PART_QUALIFIER_RE = re.compile(rf"(?:{_alternation(narrative_rules().get('part_qualifiers', []))})$")
+_WEAK_GAP_RE = re.compile(rf"(?:{_alternation(narrative_rules().get('weak_gap', []))})*")
 
 
 def subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]:
     """(start, end, word, key) of subject words, longest match first, non-overlapping."""
     n = text.translate(_QUOTE_MAP)
     h = normalise_label(heading)
-    heading_words = tuple(w for w in _registry().get("heading_subjects", {}) if w in h)
+    heading_words = tuple(w for w in narrative_rules().get("heading_subjects", {}) if w in h)
     pattern, keys = _subject_pattern(heading_words)
-    weak = set(_registry().get("weak_subjects", ()))
+    weak = set(narrative_rules().get("weak_subjects", ()))
     out: list[tuple[int, int, str, str]] = []
     for m in pattern.finditer(n):
         if m.group(0) in weak and out and _WEAK_GAP_RE.fullmatch(n, out[-1][1], m.start()):
@@ -260,8 +257,7 @@ def subjects_in(text: str, heading: str = "") -> list[tuple[int, int, str, str]]
 
 @lru_cache(maxsize=1)
 def _class_codes() -> dict[str, str]:
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = classification()
     names = {name: code for code, name in data["function_classes"].items()}
     for code, aliases in data.get("function_class_aliases", {}).items():
         names.update({a: code for a in aliases})
@@ -301,10 +297,10 @@ _QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"'})
 def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
     """An all-funds key scoped by the heading or the subject's own words to one fund becomes
     ``key@fund`` (not a fact, but a part for compositions); other qualifiers drop it."""
-    reg = _registry()
+    reg = narrative_rules()
     if key in reg["funds_scoped"]:
         h = normalise_label(heading)
-        ctx = normalise_label(sentence_before[-14:])
+        ctx = normalise_label(sentence_before[-14:]) + _head_clause(sentence_before)
         for word, fund in reg.get("fund_scopes", {}).items():
             if word in ctx or word in h:
                 scoped = f"{key}@{fund}"
@@ -314,13 +310,23 @@ def _scoped_key(key: str, heading: str, sentence_before: str) -> str | None:
     return key
 
 
+def _head_clause(sentence_before: str) -> str:
+    """The clause a 其中 list hangs from ("2022年财政拨款收入总计766.75万元，其中：收入合计610.42万元"):
+    its parts are of the head's fund."""
+    qz = sentence_before.rfind("其中")
+    if qz < 0:
+        return ""
+    clauses = [c for c in re.split(r"[，,；;：:]", sentence_before[:qz]) if c]
+    return normalise_label(clauses[-1]) if clauses else ""
+
+
 def _revenue_side(key: str | None, word: str, sentence_before: str) -> str | None:
     """An appropriation named without 支出 in a clause about revenue ("收入包括一般公共预算当年拨款
     2,684.31万元") is that fund's revenue, not its expenditure."""
-    if key in _registry().get("revenue_of", {}) and "支出" not in word:
+    if key in narrative_rules().get("revenue_of", {}) and "支出" not in word:
         clause = re.split(r"[。；;，,]", sentence_before)[-1]
         if "收入" in clause:
-            return _registry()["revenue_of"][key]
+            return narrative_rules()["revenue_of"][key]
     return key
 
 
@@ -344,6 +350,9 @@ def _actual_figure(text: str, between: str, start: int, stop: int) -> tuple[str,
     if actual is None or re.search(r"\d{4}年度?$|上年度?$|去年$", text[max(0, actual.start() - 6):actual.start()]):
         return None
     return actual.group(1), actual.group(2)
+
+
+_PAIR_RE = re.compile(r"各(?:是|为|自为)?" + NUM + r"[,，、和与及]$")
 
 
 def _read_sentence(s: Sentence, nar: Narrative) -> None:
@@ -374,12 +383,16 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                     break  # "“三公”经费预算支出中，因公出国（境）费支出76万元": a part's figure
                 if re.search(r"[≤≥<>＜＞]=?$|不超过$|不低于$|控制在$", between):
                     break  # "人员经费 ≤7万元": a target's threshold, not the figure
+                pair = _PAIR_RE.search(between)
+                if pair and _to_wan(pair.group(1), unit) != _to_wan(num, unit):
+                    break  # "收、支总计各是4125.49,4143.91万元": two figures, one for each side
                 num, unit = _actual_figure(text, between, a_end, nxt) or (num, unit)
                 k = _scoped_key(key, s.heading, text[:start]) if key != "ignore" else None
                 k = _revenue_side(k, word, text[:start])
                 v = _to_wan(num, unit)
                 if k and v is not None:
-                    nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text))
+                    nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text,
+                                                at=a_start))
                 break
     # Changes.
     for comp in COMPARATOR_RE.finditer(text):
@@ -470,7 +483,7 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         nar.shares.append(Share(key=key, subject=subj[2] if subj else "", value=value, percent=float(m.group(1).replace(",", "")),
                                 printed=m.group(1) + "%", line=s.line, sentence=s.text))
     # "None" statements.
-    for key, patterns in _registry()["none_patterns"].items():
+    for key, patterns in narrative_rules()["none_patterns"].items():
         for p in patterns:
             if key not in nar.nones and re.search(p, text.replace("“", '"').replace("”", '"')):
                 nar.nones[key] = (s.line, s.text)
@@ -496,7 +509,9 @@ def _last_mention(nar: Narrative, key: str | None) -> float | None:
 
 # A statement about a grand total (总计) also dates the current-year figure when this year's
 # document prints the two equal (no carry-over): the contract's own example reads
-# "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30.
+# "收入总计1,033.18万元…减少601.12万元" as revenue_total 1634.30. Not when the narrative says last
+# year carried something over ("上年结转结余…减少136,020万元"): last year's 总计 then held more than its
+# 本年收入.
 IMPLIED_BY_TOTAL = {"grand_total": ("revenue_total",), "fiscal_grand_total": ("fiscal_revenue",)}
 PSEUDO_KEYS = {"ignore", "fiscal_grand_total", "fiscal_carryover", "nonfiscal_carryover"}
 
@@ -517,14 +532,14 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     for c in nar.changes:
         if c.key and c.key not in stated and c.current is not None and c.delta is not None:
             stated[c.key] = (c.current, c.current - c.delta)
-    for total, parts in _registry().get("compositions", {}).items():
+    for total, parts in narrative_rules().get("compositions", {}).items():
         current_total = facts.get(total)
         if total in out or current_total is None or not all(p in stated for p in parts):
             continue
         if abs(sum(stated[p][0] for p in parts) - current_total) <= 0.005 * len(parts) + 1e-9:
             out[total] = _tidy(sum(stated[p][1] for p in parts))
     for c in nar.changes:
-        if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None:
+        if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None or out.get("carryover_begin"):
             continue
         for key in IMPLIED_BY_TOTAL[c.key]:
             current = facts.get(key)
@@ -540,7 +555,7 @@ def _tidy(v: float) -> float:
 @lru_cache(maxsize=1)
 def _count_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
     """Staff and vehicle count patterns: registry ``counts`` (the first that matches a line wins)."""
-    return {key: tuple(re.compile(p) for p in pats) for key, pats in _registry().get("counts", {}).items()}
+    return {key: tuple(re.compile(p) for p in pats) for key, pats in narrative_rules().get("counts", {}).items()}
 
 
 def counts(sents: list[Sentence]) -> dict[str, tuple[int, int, str]]:
@@ -550,7 +565,7 @@ def counts(sents: list[Sentence]) -> dict[str, tuple[int, int, str]]:
     out: dict[str, tuple[int, int, str]] = {}
     # Sentences, not lines: a count wraps as often as anything else (核定编制48 / 名).
     lines = [(sent, sent.text.replace(" ", "").replace("\u3000", "")) for sent in sents]
-    blockers = re.compile("|".join(map(re.escape, _registry().get("count_blockers", []))) or r"(?!)")
+    blockers = re.compile("|".join(map(re.escape, narrative_rules().get("count_blockers", []))) or r"(?!)")
     for key, pats in _count_patterns().items():
         for pat in pats:
             found = next(((block, m) for block, t in lines for m in pat.finditer(t)

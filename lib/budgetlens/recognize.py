@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .document import PAGE_NUMBER_RE, Block, Document, RawTable
 from .identify import (
     commonest_year,
+    scope_from_label_cells,
     unit_from_cover,
     unit_from_duties,
     unit_from_label_cells,
@@ -410,7 +411,7 @@ def detect_scope(doc: Document) -> str | None:
         for scope, pattern in _SCOPE_LINE:
             if pattern.search(compact(b.text)):
                 return scope
-    return None
+    return scope_from_label_cells(doc)
 
 
 def detect_currency(tables: list[RecognizedTable], doc: Document) -> str:

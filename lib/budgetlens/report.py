@@ -65,6 +65,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENV_PROCESSED = "BUDGETLENS_PROCESSED"
 ENV_NOTEBOOKS = "BUDGETLENS_NOTEBOOKS"
+ENV_DATE = "SOURCE_DATE_EPOCH"  # reproducible-builds convention: pin the pages' "生成于" time
 DEFAULT_KERNEL = "python3"
 HIDE_TAG = "report-hide"  # cells kept in the run record but not on the page (nbval checks)
 
@@ -484,6 +485,20 @@ def checklist_section(doc: UnitDocument) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def generated_at() -> _dt.datetime:
+    """When a page says it was made: ``$SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when set, else now.
+
+    The page's only input that is not data, code or versions: pinning it makes two runs on the same
+    inputs give the same page (a warm kernel's and a fresh one's, one minute apart)."""
+    pinned = os.environ.get(ENV_DATE, "").strip()
+    if pinned:
+        try:
+            return _dt.datetime.fromtimestamp(int(pinned), _dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            pass  # not a number of seconds: the clock, as without it
+    return _dt.datetime.now(_dt.UTC)
+
+
 def provenance(documents: Iterable[Any]) -> str:
     """The closing provenance block: source files with sha256, budgetlens version, git commit, date,
     the key packages' versions and the lock file's sha256 (:mod:`budgetlens.versions`)."""
@@ -498,7 +513,7 @@ def provenance(documents: Iterable[Any]) -> str:
                                                                   f"{KIND_LABELS.get(data.get('document', {}).get('kind'), '')}"),
                 html.escape(str(f.get("sha256", "")))))
     commit = git_commit()
-    when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = generated_at().strftime("%Y-%m-%d %H:%M UTC")
     meta = (f"budgetlens {html.escape(__version__)} · git commit {html.escape(commit[:12]) if commit else '（非 git 检出）'}"
             f" · Python {platform.python_version()} · 生成于 {when}")
     lock = lock_sha256()

@@ -170,7 +170,10 @@ def _expenditure_vs_summary(ctx: Context, exp: CanonicalTable, exp_side: list[Ro
             yield issue
     s_classes = class_values(ctx, exp_side[0].table if exp_side else None, "total", side="expenditure")
     d_classes = class_values(ctx, exp, "total")
-    for code in sorted(set(s_classes) | set(d_classes)):
+    lumped, note = _lumped_into_other(ctx, s_classes, "total", d_classes, exp)
+    if note:
+        yield note
+    for code in sorted((set(s_classes) | set(d_classes)) - lumped):
         a = s_classes.get(code)
         b = d_classes.get(code)
         if a is None and b is None:
@@ -193,6 +196,34 @@ def _expenditure_vs_summary(ctx: Context, exp: CanonicalTable, exp_side: list[Ro
             issue = compare(ctx, cell_fig(ctx, r, "total"), cell_fig(ctx, tr, m))
             if issue:
                 yield issue
+
+
+OTHER_CLASS = "229"
+
+
+def _lumped_into_other(ctx: Context, summary: dict[str, tuple[float, Row]], measure: str,
+                       detail: dict[str, tuple[float, Row]], detail_table: CanonicalTable) -> tuple[set[str], Issue | None]:
+    """Classes a summary's fixed list of lines has no line for (烟台's 收支总表 lists no 219
+    援助其他地区支出), printed on its 其他支出 line instead: the detail's amounts of those classes and of
+    229 add up to that line. The figures agree; the classification does not, which is a warning and
+    no mismatch. Returns the classes not to compare (those and 229) and the warning."""
+    other = summary.get(OTHER_CLASS)
+    missing = sorted(c for c, (v, _) in detail.items() if c not in summary and abs(v) > 0.0051)
+    if other is None or not missing or not summary:
+        return set(), None
+    parts = [detail[c] for c in missing] + ([detail[OTHER_CLASS]] if OTHER_CLASS in detail else [])
+    tol = ctx.cells_tolerance([(r, "total") for _, r in parts]) + ctx.cell_tolerance(other[1], measure)
+    if abs(other[0] - sum(v for v, _ in parts)) > tol + 1e-6:
+        return set(), None
+    s_row = other[1]
+    names = "、".join(detail[c][1].display for c in missing)
+    quoted = "、".join(ctx.quote(detail[c][1], "total") for c in missing)
+    msg = (f"{ctx.table_name(s_row.table)}未设{names}行，{ctx.table_name(detail_table)}中该类{quoted}"
+           f"列在“{s_row.name}”{ctx.quote(s_row, measure)}中（金额一致），功能分类应单列")
+    issue = Issue(msg, evidence(tables=[s_row.table.id, detail_table.id], rows=[s_row.display, *names.split("、")],
+                                values=[other[0], *(detail[c][0] for c in missing)], lines=[s_row.line]),
+                  severity="warning")
+    return {*missing, OTHER_CLASS}, issue
 
 
 @rule("cross.income_vs_expenditure", "error", "收入表与支出表各功能分类金额一致（预算，或决算无结转结余时）")
@@ -244,7 +275,10 @@ def _fiscal_vs_fund(ctx: Context, fund: str) -> Iterator[Issue]:
         return
     fc = class_values(ctx, fs, fund, side="expenditure")
     dc = class_values(ctx, detail, "total")
-    for code in sorted(set(fc) | set(dc)):
+    lumped, note = _lumped_into_other(ctx, fc, fund, dc, detail)
+    if note:
+        yield note
+    for code in sorted((set(fc) | set(dc)) - lumped):
         a, b = fc.get(code), dc.get(code)
         if a is None and b is None:
             continue

@@ -12,10 +12,9 @@ from functools import lru_cache
 from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
 from ..narrative import AMOUNT_RE, COMPARATOR_RE, DIRECTION_RE, DOWN_WORDS, UP_WORDS, Sentence
-from ..narrative import _registry as narrative_registry
 from ..narrative import subjects_in as _reader_subjects
 from ..numbers import decimals
-from ..registry import normalise_label
+from ..registry import narrative_rules, normalise_label
 from ..unit_blocks import names_unit, unit_names
 from .base import Context, Issue, Row, evidence, fmt_number, rule
 from .tables import basic_total, class_values, economic_class_of, table_is_empty, table_total
@@ -717,7 +716,7 @@ def _stated_precision(num: str, unit: str) -> float:
 @lru_cache(maxsize=1)
 def _loose_subjects() -> dict[str, tuple[str, ...]]:
     """Subject word → the other facts it may name (registry/narrative.yaml ``loose_subjects``)."""
-    return {normalise_label(w): tuple(keys) for w, keys in narrative_registry().get("loose_subjects", {}).items()}
+    return {normalise_label(w): tuple(keys) for w, keys in narrative_rules().get("loose_subjects", {}).items()}
 
 
 def _part_of_item(ctx: Context, m) -> bool:

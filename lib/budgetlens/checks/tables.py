@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..canonical import CanonicalTable
 from ..facts import function_code_for_name
-from ..registry import normalise_label, personnel_classes, table_kind
+from ..registry import classification, normalise_label, personnel_classes, table_kind
 from .base import Context, Row, is_total_name
 
 ORDINAL1_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -111,8 +108,7 @@ def table_is_empty(t: CanonicalTable) -> bool:
 @lru_cache(maxsize=1)
 def economic_classes() -> dict[str, str]:
     """Normalised 经济分类 类 names → code (also without a trailing 支出)."""
-    text = resources.files("budgetlens.registry").joinpath("classification.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = classification()
     out: dict[str, str] = {}
     for code, name in data.get("economic_classes", {}).items():
         n = normalise_label(name)
@@ -145,11 +141,31 @@ def function_class_of(r: Row) -> str | None:
     return function_code_for_name(r.name) if r.name else None
 
 
+@lru_cache(maxsize=1)
+def class_named_items() -> dict[str, frozenset[str]]:
+    """类 code → the names of its 款 that are another class's name (``classification.yaml``)."""
+    data = classification().get("class_named_items", {})
+    return {str(code): frozenset(normalise_label(n) for n in names) for code, names in data.items()}
+
+
+def _item_of_coded_class(rows: list[Row]) -> set[int]:
+    """Rows printed without a code under a coded 类 whose 款 carry class names (其他支出 under 219
+    援助其他地区支出 is 21999, not the class 229): their ids."""
+    items, parent = set(), None
+    for r in rows:
+        if r.code:
+            parent = r.code[:3] if len(r.code) >= 3 else parent
+        elif parent and normalise_label(r.name or "") in class_named_items().get(parent, ()):
+            items.add(id(r))
+    return items
+
+
 def class_rows(rows: list[Row]) -> list[Row]:
     """The rows that stand for function 类. Where classes are printed by name under 一、二、… ordinals
     (a 收支总表's 五、援助其他地区支出 / 住房保障), an unnumbered row is a 款 even when its name is a
-    class's (住房保障 under 援助其他地区支出 is 21907, not 221)."""
-    classes = [r for r in rows if function_class_of(r)]
+    class's (住房保障 under 援助其他地区支出 is 21907, not 221); so is such a row under a coded class."""
+    items = _item_of_coded_class(rows)
+    classes = [r for r in rows if function_class_of(r) and id(r) not in items]
     if any(not r.code and ordinal_level(r) == 1 for r in classes):
         classes = [r for r in classes if r.code or ordinal_level(r) == 1]
     return classes

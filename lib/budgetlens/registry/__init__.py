@@ -134,6 +134,12 @@ def classification() -> dict:
 
 
 @lru_cache(maxsize=1)
+def narrative_rules() -> dict:
+    """The narrative registry (``narrative.yaml``): directions, subjects, loose subjects, phrasing."""
+    return _load("narrative.yaml")
+
+
+@lru_cache(maxsize=1)
 def doubt_rules() -> dict:
     """The misread patterns (``doubt.yaml``): which failing identities put a table's reading in doubt."""
     return _load("doubt.yaml")
