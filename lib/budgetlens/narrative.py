@@ -77,16 +77,13 @@ class Mention:
     printed: str
     line: int
     sentence: str
-    at: int = -1  # where the amount stands in the sentence (spaces removed)
-
-    def where(self, text: str) -> int:
-        return self.at if self.at >= 0 else text.find(self.printed)
+    at: int  # where the amount stands in the sentence (spaces removed)
 
 
 def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
     """The sentence lists two or more figures after 其中."""
     qz = text.find("其中")
-    return qz >= 0 and sum(1 for m in mentioned if m.where(text) > qz) >= 2
+    return qz >= 0 and sum(1 for m in mentioned if m.at > qz) >= 2
 
 
 def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
@@ -94,7 +91,7 @@ def _head_mention(text: str, mentioned: list[Mention]) -> Mention | None:
     qz = text.find("其中")
     if qz < 0:
         return None
-    at = [(m.where(text), m) for m in mentioned]  # (not the printed figure's first place: "…656.11万元，其中：…656.11万元")
+    at = [(m.at, m) for m in mentioned]  # (not the printed figure's first place: "…656.11万元，其中：…656.11万元")
     before = [m for i, m in at if 0 <= i < qz]
     return before[-1] if before and sum(1 for i, _ in at if i > qz) >= 2 else None
 

@@ -216,11 +216,11 @@ def _lumped_into_other(ctx: Context, summary: dict[str, tuple[float, Row]], meas
     if abs(other[0] - sum(v for v, _ in parts)) > tol + 1e-6:
         return set(), None
     s_row = other[1]
-    names = "、".join(detail[c][1].display for c in missing)
+    names = [detail[c][1].display for c in missing]
     quoted = "、".join(ctx.quote(detail[c][1], "total") for c in missing)
-    msg = (f"{ctx.table_name(s_row.table)}未设{names}行，{ctx.table_name(detail_table)}中该类{quoted}"
+    msg = (f"{ctx.table_name(s_row.table)}未设{'、'.join(names)}行，{ctx.table_name(detail_table)}中该类{quoted}"
            f"列在“{s_row.name}”{ctx.quote(s_row, measure)}中（金额一致），功能分类应单列")
-    issue = Issue(msg, evidence(tables=[s_row.table.id, detail_table.id], rows=[s_row.display, *names.split("、")],
+    issue = Issue(msg, evidence(tables=[s_row.table.id, detail_table.id], rows=[s_row.display, *names],
                                 values=[other[0], *(detail[c][0] for c in missing)], lines=[s_row.line]),
                   severity="warning")
     return {*missing, OTHER_CLASS}, issue
