@@ -32,6 +32,12 @@ def _table(rows: list[list[str]], page: int = 1) -> Block:
     ("第一部分 2026 年度部门预算情况说明", None),
     ("一般公共预算支出表", None),
     ("2024年部门预算", None),
+    # a 三公 statement published on its own names its unit; a heading about 三公 names none
+    ("寻甸县文化和旅游局2022年度“三公”经费决算情况说明", "寻甸县文化和旅游局"),
+    ('某市档案馆2025年"三公"经费预算情况说明', "某市档案馆"),
+    ("2022年度“三公”经费决算情况说明", None),
+    ("六、2025年“三公”经费预算情况说明", None),
+    ("财政拨款“三公”经费预算情况说明", None),
 ])
 def test_a_title_names_its_unit(title, unit):
     assert name_from_title(title) == unit
