@@ -7,8 +7,10 @@ exported by nbconvert. ``run(processed)`` measures it in a fresh interpreter per
 * **baseline**: the same checkout with the page path as it was before issue 17, kept callable
   here: the executed notebook written whole (every chart embedded) and read back for the export
   with a new HTML exporter each time, the unit table and template parameters recomputed for
-  every page, every chart drawn twice by ``savefig``, and the warm kernel reset with
-  ``%reset -f`` (two full garbage collections). The pages are the same, so the two are compared byte for byte (after
+  every page, every chart drawn twice by ``savefig`` (a page's palette PNG quantised from the
+  saved and decoded PNG), and the warm kernel reset with ``%reset -f`` (two full garbage
+  collections). The pages are the same (both embed palette PNGs; before issue 17 the pages
+  embedded full-colour PNGs, three times the bytes, which cost about as much to make), so the two are compared byte for byte (after
   removing the generation time and papermill's random cell id).
 
 Per unit it reports the CPU seconds of the worker process and of its kernel (``psutil``: load on a
@@ -51,7 +53,14 @@ if 'budgetlens.units' in _bl_sys.modules:  # the unit table was computed for eve
 if 'budgetlens.charts' in _bl_sys.modules:  # savefig drew every chart twice (layout, then pixels)
     _bl_c = _bl_sys.modules['budgetlens.charts']
     _bl_c._laid_out_savefig = lambda fig, buf, _c=_bl_c: fig.savefig(buf, format="png", dpi=_c.DPI, facecolor="white")
-    del _bl_c
+    def _bl_rgb(fig, _c=_bl_c):  # and a page's palette PNG was quantised from a saved, decoded PNG
+        import io as _io
+        from PIL import Image as _Image
+        _buf = _io.BytesIO()
+        fig.savefig(_buf, format="png", dpi=_c.DPI, facecolor="white")
+        return _Image.open(_io.BytesIO(_buf.getvalue())).convert("RGB")
+    _bl_c._rendered_rgb = _bl_rgb
+    del _bl_c, _bl_rgb
 get_ipython().execution_count = 1
 del _bl_os, _bl_sys
 """

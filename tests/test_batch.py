@@ -450,6 +450,8 @@ def test_batch_with_the_report_notebooks(tmp_path, corpus, pool, monkeypatch):
         assert (reports / "units" / f"{ids[syn]}.html").is_file()
     assert (reports / "panel.html").is_file() and (reports / "index.html").is_file()
     assert m["kernel_failures"] == 0
+    panel_run = nbformat.read(str(reports / "runs" / "03_panel" / "panel.ipynb"), 4)  # the panel read the dataset
+    assert panel_run.metadata["papermill"]["parameters"]["dataset"] == str(reports / "dataset")
 
     def outputs(path):
         nb = nbformat.read(str(path), 4)

@@ -183,6 +183,34 @@ def test_a_chart_laid_out_once_is_the_chart_savefig_draws(processed):
         assert charts.to_png(fig) == ours  # a second export of the same figure
 
 
+def test_a_compact_chart_is_the_drawn_chart_in_a_palette(processed):
+    """The pages' palette PNG is quantised straight from the pixels drawn: the same pixels as
+    quantising matplotlib's own saved PNG, at most PALETTE_COLOURS colours, a third of the bytes,
+    with the chart's flat colours exact."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    doc = units.UnitDocument.load(processed, "000_2dcbd3ad2c52b1d0")
+    for make, fill in ((lambda: charts.class_composition(doc), charts.CURRENT),
+                       (lambda: charts.yoy_bars(metrics.yoy_table(doc)), charts.CURRENT),
+                       (lambda: charts.histogram([72.5, 35.7, 33.3, 50.1], "基本支出占比"), charts.PREVIOUS)):
+        fig, reference = make(), make()
+        small = charts.to_png(fig, compact=True)
+        buf = io.BytesIO()
+        reference.savefig(buf, format="png", dpi=charts.DPI, facecolor="white")
+        full = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+        expected = np.asarray(full.quantize(colors=charts.PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT).convert("RGB"))
+        image = Image.open(io.BytesIO(small))
+        assert image.mode == "P" and len(image.getcolors()) <= charts.PALETTE_COLOURS
+        got = np.asarray(image.convert("RGB"))
+        assert got.shape == expected.shape and np.array_equal(got, expected)
+        assert len(small) * 2 < len(buf.getvalue())
+        bar = tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5))
+        assert bar in {tuple(int(x) for x in c) for _, c in Image.open(io.BytesIO(small)).convert("RGB").getcolors()}
+
+
 def test_no_chart_when_there_is_nothing_to_show():
     empty = {"document": {"year": 2020, "kind": "performance"}, "facts": {}, "function_totals": {}, "projects": []}
     assert charts.class_composition(empty) is None

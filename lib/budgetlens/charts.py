@@ -389,21 +389,49 @@ def stacked_quality(labels: Sequence[str], counts: dict[str, Sequence[int]], tit
 
 def to_png(fig: Figure, compact: bool = False) -> bytes:
     """The figure as PNG bytes (rendered with the CJK font; a missing glyph is an error, not a box).
-    ``compact``: a palette PNG of at most :data:`PALETTE_COLOURS` colours (a third of the bytes;
-    flat chart colours stay exact, anti-aliased edges move by a shade), for pages with many charts."""
+    ``compact``: a palette PNG of at most :data:`PALETTE_COLOURS` colours, quantised straight from
+    the rendered pixels (a third of the bytes at no extra cost; flat chart colours stay exact,
+    anti-aliased edges move by a shade): what the pages embed."""
     configure()
+    if compact:
+        from PIL import Image
+
+        rgb = _rendered_rgb(fig)
+        small = io.BytesIO()
+        rgb.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG")
+        return small.getvalue()
     buf = io.BytesIO()
     with warnings.catch_warnings():
-        warnings.filterwarnings("error", message=r".*[Gg]lyph .* missing from")
+        warnings.filterwarnings("error", message=_MISSING_GLYPH)
         _laid_out_savefig(fig, buf)
-    if not compact:
-        return buf.getvalue()
+    return buf.getvalue()
+
+
+_MISSING_GLYPH = r".*[Gg]lyph .* missing from"
+
+
+def _rendered_rgb(fig: Figure) -> Any:
+    """The figure drawn once at :data:`DPI` on a white ground, as a PIL RGB image (no PNG encoded
+    and decoded on the way); the layout engine run once, as in :func:`_laid_out_savefig`."""
     from PIL import Image
 
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    small = io.BytesIO()
-    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
-    return small.getvalue()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=_MISSING_GLYPH)
+        if fig.dpi != DPI:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+            return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        engine = fig.get_layout_engine()
+        if engine is None or not fig.axes:
+            canvas.draw()
+        else:
+            engine.execute(fig)
+            with fig._cm_set(layout_engine="none"):
+                canvas.draw()
+        width, height = canvas.get_width_height()
+        return Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
 
 
 def _laid_out_savefig(fig: Figure, buf: io.BytesIO) -> None:
@@ -424,9 +452,9 @@ def _laid_out_savefig(fig: Figure, buf: io.BytesIO) -> None:
         fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
 
 
-def to_html(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = False) -> str:
+def to_html(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = True) -> str:
     """An inline ``<figure>`` with the chart as a ``data:image/png`` (empty string for no figure;
-    ``compact`` as for :func:`to_png`)."""
+    ``compact`` as for :func:`to_png`: pages embed palette PNGs, ``False`` the full-colour one)."""
     if fig is None:
         return ""
     data = base64.b64encode(to_png(fig, compact)).decode("ascii")
@@ -453,7 +481,7 @@ def to_html_marked(fig: Figure | None, key: str, alt: str, caption: str | None =
             f'<span class="mark" hidden><b></b></span></div>{cap}</figure>')
 
 
-def show(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = False) -> None:
+def show(fig: Figure | None, alt: str, caption: str | None = None, compact: bool = True) -> None:
     """Display a chart in a notebook as inline HTML (nothing at all when there is no figure)."""
     if fig is None:
         return

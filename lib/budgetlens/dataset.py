@@ -4,8 +4,9 @@
 ``prior_year``, ``function_totals`` (per document and 类), ``findings``, ``projects`` and
 ``cells`` (the canonical table cells). The columns, their types and descriptions are declared
 in ``registry/dataset.yaml``; :func:`build_tables` returns exactly those columns with those
-types, :mod:`budgetlens.export` writes them (CSV, Parquet, datapackage.json) and
-:func:`read_table` loads a written table back. The notebooks' loaders (:func:`budgetlens.units.load_units`)
+types, :mod:`budgetlens.export` writes them (CSV, Parquet, datapackage.json),
+:func:`read_table` loads a written table back and :func:`read_units` the units and documents
+the tables hold (what the panel reads in a batch). The notebooks' loaders (:func:`budgetlens.units.load_units`)
 feed the same builders, so the pages and the dataset count the same findings and facts.
 """
 
@@ -101,7 +102,8 @@ def document_row(unit_id: str, unit_name: str, doc: Any) -> dict[str, Any]:
     counts = metrics.findings_counts(doc)
     return {
         "doc_id": getattr(doc, "doc_id", None), "file": source.get("path"), "files": files,
-        "sha256": source.get("sha256"), "format": source.get("format"), "pages": source.get("pages"),
+        "sha256": source.get("sha256"), "files_sha256": [f.get("sha256") for f in source.get("files") or [source]],
+        "format": source.get("format"), "pages": source.get("pages"),
         "unit": d.get("unit"), "unit_id": unit_id, "unit_name": unit_name, "year": d.get("year"),
         "kind": d.get("kind"), "phase": PHASES.get(d.get("kind") or ""), "scope": d.get("scope"),
         "currency": CURRENCY, "amount_unit": AMOUNT_UNIT, "source_currency_unit": d.get("source_currency_unit"),
@@ -220,6 +222,101 @@ def build_tables(units: Iterable[Any], only: Iterable[str] | None = None) -> dic
     return out
 
 
+def csv_compression(table: str) -> str | None:
+    """``"gz"`` for a table whose CSV is written gzipped (``csv_compression`` in the registry)."""
+    return registry()["tables"][table].get("csv_compression")
+
+
+def csv_name(table: str) -> str:
+    """The file name of a table's CSV: ``<table>.csv``, or ``<table>.csv.gz`` when compressed."""
+    return f"{table}.csv.gz" if csv_compression(table) == "gz" else f"{table}.csv"
+
+
 def read_table(folder: str | Path, table: str) -> pd.DataFrame:
     """A written table (``<folder>/<table>.parquet``), e.g. ``read_table("reports/dataset", "facts")``."""
     return pd.read_parquet(Path(folder) / f"{table}.parquet")
+
+
+# --- the units back from a written dataset ------------------------------------------------------
+
+def _json(v: Any) -> Any:
+    return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else json.loads(v)
+
+
+def _value(v: Any) -> Any:
+    """A cell as a plain Python value (``None`` for missing; numpy scalars unwrapped)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _records(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a table by ``doc_id``, as plain dicts, in the table's order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(row["doc_id"], []).append({k: _value(v) for k, v in row.items()})
+    return out
+
+
+def _fact_value(key: str, value: Any, text: Any) -> Any:
+    if text is not None:
+        return text
+    return int(value) if key in COUNT_KEYS and value is not None and float(value).is_integer() else value
+
+
+def _contract(doc: dict[str, Any], facts: list[dict[str, Any]], prior: list[dict[str, Any]],
+              classes: list[dict[str, Any]], findings: list[dict[str, Any]], projects: list[dict[str, Any]]) -> dict:
+    """A document's contract JSON as far as the dataset holds it: identification, source files,
+    facts with provenance, prior-year figures, 类 totals, findings and projects (the tables only
+    as their count: the cells are the ``cells`` table)."""
+    files = _json(doc["files"]) or []
+    shas = _json(doc.get("files_sha256")) or [None] * len(files)
+    source: dict[str, Any] = {"path": doc["file"], "sha256": doc["sha256"], "format": doc["format"], "pages": doc["pages"]}
+    if len(files) > 1:
+        source["files"] = [{"path": p, "sha256": h} for p, h in zip(files, shas, strict=False)]
+    provenance = {f["fact"]: {k: f[k] for k in ("source", "table", "row", "line", "text") if f[k] is not None}
+                  for f in facts}
+    return {
+        "document": {"unit": doc["unit"], "year": doc["year"], "kind": doc["kind"], "scope": doc["scope"],
+                     "source_currency_unit": doc["source_currency_unit"]},
+        "source": source,
+        "facts": {f["fact"]: _fact_value(f["fact"], f["value"], f["value_text"]) for f in facts},
+        "provenance": {k: v for k, v in provenance.items() if v},
+        "prior_year": {p["fact"]: _fact_value(p["fact"], p["value"], None) for p in prior},
+        "function_totals": {c["class_code"]: c["amount"] for c in classes},
+        "findings": [{"rule": f["rule"], "severity": f["severity"], "message": f["message"],
+                      "evidence": _json(f["evidence"]) or {}} for f in findings],
+        "projects": [{"name": p["name"], "budget_initial": p["budget_initial"], "budget": p["budget"],
+                      "executed": p["executed"], "execution_rate": p["execution_rate"] if p["rate_printed"] else None,
+                      "score": p["score"], "grade": p["grade"], "form": p["form"], "department": p["department"],
+                      "implementing_unit": p["implementing_unit"], "indicators": [{}] * int(p["indicators"] or 0),
+                      "damaged": bool(p["damaged"]), "line": p["line"]} for p in projects],
+        "tables": [{}] * int(doc["tables"] or 0),
+        "budgetlens_version": doc["budgetlens_version"],
+    }
+
+
+def read_units(folder: str | Path) -> list[Any]:
+    """The units of a written dataset (``budgetlens export``; a batch's ``reports/dataset``), in
+    its order, each document rebuilt from the tables (:func:`_contract`), so that the panel and the
+    dataset are one set of numbers and a panel of thousands of units reads six files instead of
+    every ``document.json``. Raises ``FileNotFoundError`` naming the folder when a table is missing."""
+    from .units import Unit, UnitDocument
+
+    folder = Path(folder)
+    missing = [t for t in _UNIT_TABLES if not (folder / f"{t}.parquet").is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder}: not a budgetlens dataset (no {', '.join(f'{t}.parquet' for t in missing)})")
+    tables = {t: read_table(folder, t) for t in _UNIT_TABLES}
+    parts = {t: _records(tables[t]) for t in _UNIT_TABLES if t != "documents"}
+    units: dict[str, Any] = {}
+    for doc in _records(tables["documents"]).values():
+        doc = doc[0]
+        doc_id = doc["doc_id"]
+        data = _contract(doc, *(parts[t].get(doc_id, []) for t in _UNIT_TABLES[1:]))
+        unit = units.setdefault(doc["unit_id"], Unit(unit_id=doc["unit_id"], name=doc["unit_name"]))
+        unit.documents.append(UnitDocument(doc_id=doc_id, folder=folder / "documents" / doc_id, data=data))
+    return list(units.values())
+
+
+_UNIT_TABLES = ["documents", "facts", "prior_year", "function_totals", "findings", "projects"]

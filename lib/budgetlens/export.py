@@ -3,7 +3,9 @@
 Every table of :mod:`budgetlens.dataset` is written twice with the same columns: ``<table>.parquet``
 (typed: nullable integers, strings, floats) and ``<table>.csv`` (UTF-8 with a byte-order mark so
 that Excel shows the Chinese text; pandas, R's readr/data.table and Stata read it as UTF-8; JSON
-text for array/object columns; an empty cell is missing). ``datapackage.json`` is a Frictionless
+text for array/object columns; an empty cell is missing). A table declared ``csv_compression: gz``
+(the cells, nine tenths of the bytes) is written as ``<table>.csv.gz`` instead (gzip, no time
+stamp: the same rows give the same bytes). ``datapackage.json`` is a Frictionless
 Data Package describing each CSV resource (every column's name, type, description and
 constraints, Fiscal Data Package conventions for the amounts), with each file's sha256 and size
 and the versions that made it.
@@ -16,6 +18,8 @@ and code are unchanged, and whose files are intact, writes nothing.
 from __future__ import annotations
 
 import datetime as _dt
+import gzip
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +33,7 @@ from .units import find_aliases_csv, load_units, require_processed
 
 DATAPACKAGE = "datapackage.json"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel needs it for Chinese text; pandas/readr/Stata skip it
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: cells.csv.gz
 
 
 @dataclass
@@ -79,8 +83,27 @@ def _up_to_date(out: Path, fingerprint: str) -> dict[str, Any] | None:
     return package
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\n"))
+def current_dataset(processed: str | Path, folder: str | Path) -> Path | None:
+    """``folder`` when it holds the dataset of exactly the documents in ``processed`` with this
+    code (its fingerprint matches and its files are intact), else None: what may be read in their
+    place (a batch's panel), never a stale one."""
+    try:
+        return Path(folder) if _up_to_date(Path(folder), input_fingerprint(processed)) is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, compression: str | None = None) -> None:
+    if compression != "gz":
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\n"))
+        return
+
+    def gzipped(tmp: Any) -> None:  # no file name and no time in the gzip header: the same rows, the same bytes
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+                io.TextIOWrapper(gz, encoding=CSV_ENCODING, newline="") as text:
+            frame.to_csv(text, index=False, lineterminator="\n")
+
+    atomic_write(path, gzipped)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -104,11 +127,12 @@ def datapackage(out: Path, rows: dict[str, int], fingerprint: str) -> dict[str, 
     resources = []
     for table in dataset.table_names():
         spec = dataset.registry()["tables"][table]
-        csv, parquet = out / f"{table}.csv", out / f"{table}.parquet"
+        csv, parquet = out / dataset.csv_name(table), out / f"{table}.parquet"
+        compression = {"compression": dataset.csv_compression(table)} if dataset.csv_compression(table) else {}
         resources.append({
             "name": table, "title": spec.get("title"), "description": " ".join(str(spec.get("description", "")).split()),
             "path": csv.name, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
-            "encoding": CSV_ENCODING, "dialect": {"delimiter": ",", "header": True},
+            **compression, "encoding": CSV_ENCODING, "dialect": {"delimiter": ",", "header": True},
             "bytes": csv.stat().st_size, "hash": f"sha256:{sha256_file(csv)}",
             "schema": _schema(table),
             # The same table as Parquet (same columns and types): not a separate resource.
@@ -147,11 +171,13 @@ def export_dataset(processed: str | Path, out: str | Path, *, aliases_csv: str |
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         _write_parquet(frame, out / f"{name}.parquet")
-        _write_csv(frame, out / f"{name}.csv")
+        _write_csv(frame, out / dataset.csv_name(name), dataset.csv_compression(name))
+        for stale in {f"{name}.csv", f"{name}.csv.gz"} - {dataset.csv_name(name)}:  # the other form, from an older run
+            (out / stale).unlink(missing_ok=True)
     rows = {name: len(frame) for name, frame in tables.items()}
     atomic_write_json(out / DATAPACKAGE, datapackage(out, rows, fingerprint))
-    files = {p.name: p.stat().st_size for p in sorted(out.iterdir())
-             if p.suffix in (".csv", ".parquet") and p.stem in tables}
+    names = {n for t in tables for n in (dataset.csv_name(t), f"{t}.parquet")}
+    files = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.name in names}
     files[DATAPACKAGE] = (out / DATAPACKAGE).stat().st_size
     return ExportResult(out, True, rows, files)
 

@@ -76,7 +76,7 @@ PANEL_NOTEBOOK = "03_panel"
 PARAMETERS: dict[str, tuple[str, ...]] = {
     DOCUMENT_NOTEBOOK: ("source_doc_id", "processed"),
     UNIT_NOTEBOOK: ("unit_id", "processed", "aliases"),
-    PANEL_NOTEBOOK: ("processed", "aliases"),
+    PANEL_NOTEBOOK: ("processed", "aliases", "dataset"),
 }
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
@@ -181,8 +181,15 @@ def load_unit_parameter(unit_id: str | None, processed: str | Path | None, alias
     return load_unit(unit_id, folder, table=table)
 
 
-def load_units_parameter(processed: str | Path | None, aliases: str | Path | None = None) -> list[Unit]:
-    """Every unit, for ``03_panel``."""
+def load_units_parameter(processed: str | Path | None, aliases: str | Path | None = None,
+                         dataset: str | Path | None = None) -> list[Unit]:
+    """Every unit, for ``03_panel``: from the research dataset ``dataset`` when given (a batch
+    passes the one it has just written: :func:`budgetlens.dataset.read_units`), else from the
+    processed documents."""
+    if dataset:
+        from .dataset import read_units
+
+        return read_units(dataset)
     return load_units(resolve_processed(processed), aliases)
 
 
@@ -309,12 +316,16 @@ def run_unit_notebook(unit_id: str, processed: Path, reports: Path, *, timeout: 
     return target
 
 
-def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None) -> Path:
+def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, kernel_name: str | None = None,
+                       dataset: str | Path | None = None) -> Path:
     """Run ``03_panel.ipynb`` over every unit and export ``reports/panel.html``
-    (run record ``reports/runs/03_panel/panel.ipynb``)."""
+    (run record ``reports/runs/03_panel/panel.ipynb``); with ``dataset`` (a current research
+    dataset of the same documents, :func:`budgetlens.export.current_dataset`) the panel reads it."""
     folder = resolve_processed(processed)
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
     params = {"processed": str(folder), "aliases": str(aliases) if aliases else ""}
+    if dataset:
+        params["dataset"] = str(dataset)
     target = Path(reports) / "panel.html"
     _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name,
                    page=(target, "各单位对比"))

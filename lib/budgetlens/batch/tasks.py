@@ -102,7 +102,11 @@ class ReportNotebooks:
         return self._report().run_unit_notebook(unit_id, processed, reports, timeout=timeout, kernel_name=kernel_name)
 
     def panel(self, processed, reports, *, timeout, kernel_name):
-        return self._report().run_panel_notebook(processed, reports, timeout=timeout, kernel_name=kernel_name)
+        from ..export import current_dataset  # the dataset the batch has just written, when it is current
+
+        dataset = current_dataset(processed, Path(reports) / "dataset")
+        return self._report().run_panel_notebook(processed, reports, timeout=timeout, kernel_name=kernel_name,
+                                                 dataset=dataset)
 
     def document(self, doc_id, processed, reports, *, timeout, kernel_name):
         return self._report().run_document_notebook(doc_id, processed, reports, timeout=timeout,
