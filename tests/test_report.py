@@ -82,6 +82,18 @@ def test_change_clause(current, previous, clause):
     assert prose.change_clause(metrics.change(current, previous)) == clause
 
 
+def test_a_count_changes_in_its_own_unit_in_the_summary():
+    """在职人数 and 车辆数 change by 人 and 辆, never by 万元 (the checked cell printed
+    "在职人数：较上年减少1.00万元")."""
+    assert prose.change_clause(metrics.change(19, 20), "staff_actual") == "较上年减少1人，下降5.00%"
+    assert prose.change_clause(metrics.change(3, 2), "vehicles") == "较上年增加1辆，增长50.00%"
+    doc = {"document": {"year": 2024, "kind": "final"}, "facts": {"staff_actual": 19, "vehicles": 3, "grand_total": 10.0}}
+    prev = {"document": {"year": 2023, "kind": "final"}, "facts": {"staff_actual": 20, "vehicles": 3, "grand_total": 12.0}}
+    text = report.summary_text(doc, metrics.yoy_table(doc, prev))
+    assert "在职人数：较上年减少1人，下降5.00%" in text and "车辆数：与上年持平" in text
+    assert "收入总计：较上年减少2.00万元" in text and "人，" not in text.split("收入总计")[1].split("\n")[0]
+
+
 def test_overview_in_the_register_of_a_report(processed):
     doc = units.UnitDocument.load(processed, "000_2dcbd3ad2c52b1d0")
     notes = prose.Notes()

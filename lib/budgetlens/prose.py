@@ -137,10 +137,13 @@ def year_phrase(doc: Any) -> str:
 
 
 def change_clause(ch: metrics.Change | None, unit_key: str = "amount") -> str:
-    """``较上年减少601.12万元，下降36.78%`` / ``与上年持平`` / ``较上年增加12.00万元（上年为0）``."""
+    """``较上年减少601.12万元，下降36.78%`` / ``与上年持平`` / ``较上年增加12.00万元（上年为0）``;
+    ``unit_key`` a fact key: its change in its own unit (:func:`value`: ``较上年减少1人``)."""
     if ch is None:
         return ""
-    fmt = (lambda v: value(unit_key, v)) if unit_key != "amount" else amount
+
+    def fmt(v: float) -> str:
+        return value(unit_key, v)
     if abs(ch.absolute) < 0.005:
         return "与上年持平"
     up = ch.absolute > 0

@@ -420,7 +420,7 @@ def summary_text(doc: Any, yoy: Any = None) -> str:
         for r in yoy.itertuples():
             code = r.code if isinstance(r.code, str) else None
             ch = metrics.Change(r.current, r.previous, r.change, None if r.change_pct != r.change_pct else r.change_pct)
-            lines.append(f"{prose.label(r.key, code)}：{prose.change_clause(ch)}")
+            lines.append(f"{prose.label(r.key, code)}：{prose.change_clause(ch, r.key)}")  # 人/辆/分 for counts and scores
     return "\n".join(lines)
 
 
