@@ -176,3 +176,49 @@ def test_a_grand_total_dates_this_year_s_revenue_only_without_a_prior_carry_over
     doc = extract(p).to_json()
     assert doc["prior_year"].get("grand_total") == 600.0, doc["prior_year"]
     assert doc["prior_year"].get("revenue_total") == prior_revenue, doc["prior_year"]
+
+
+_BASIC = ("某局2026年单位预算\n五、一般公共预算拨款基本支出情况\n2026年一般公共预算拨款基本支出926.68万元，其中：\n"
+          "（一）人员经费865.05万元，主要包括：基本工资、津贴补贴、奖金。\n"
+          "（二）公用经费61.63万元，主要包括：办公费、印刷费、因公出国（境）费用、公务接待费。\n")
+
+
+@pytest.mark.parametrize("body", [
+    # Fuzhou e53e6a7532 p. 22: the item's title on a line of its own, under a new section.
+    "六、一般公共预算“三公”经费支出情况\n（一）因公出国（境）经费\n2026年预算安排0.00万元，与上年持平。\n",
+    # The item's title and its sentence on one line, with no heading between.
+    "（一）因公出国（境）经费2026年预算安排0.00万元，与上年持平。\n",
+    # No enumeration: a figure of the sentence's own that is not the one handed on.
+    "因公出国（境）经费方面，2026年预算安排0.00万元，与上年持平。\n",
+], ids=["title-line-under-new-section", "title-inline", "own-figure"])
+def test_a_change_is_of_the_item_that_states_it_not_the_figure_before(tmp_path, body):
+    """"（二）公用经费61.63万元…" then "（一）因公出国（境）经费 / 2026年预算安排0.00万元，与上年持平" (Fuzhou):
+    the 持平 is the 因公出国（境）经费's, a new item; it says nothing of last year's 公用经费."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_BASIC + body, encoding="utf-8")
+    doc = extract(p).to_json()
+    assert "public_expenditure" not in doc["prior_year"], doc["prior_year"]
+
+
+@pytest.mark.parametrize("body", [
+    "公用经费61.63万元。与上年相比增加1.63万元。\n",
+    "公用经费61.63万元。2026年安排61.63万元，比上年增加1.63万元。\n",
+], ids=["no-figure", "same-figure"])
+def test_a_bare_change_after_a_figure_is_still_that_figure_s(tmp_path, body):
+    """"公用经费61.63万元。与上年相比增加1.63万元。": a sentence naming no subject, and no figure of its own
+    but the one before, continues the one before."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_BASIC + body, encoding="utf-8")
+    doc = extract(p).to_json()
+    assert doc["prior_year"].get("public_expenditure") == 60.0, doc["prior_year"]
+
+
+def test_a_change_under_a_heading_of_its_own_names_its_total(tmp_path):
+    """"（三）增减变化情况：2026年收支预算1,717.85万元，比上年减少49.81万元" (Yantai): 收支预算 is the grand
+    total, named in the sentence itself, not handed on from the 支出预算 item before the heading."""
+    p = tmp_path / "doc.txt"
+    p.write_text("某局2026年部门预算\n一、预算收支增减变化情况说明\n（一）收入预算：2026年收入预算1,717.85万元，其中：一般公共预算"
+                 "收入1,717.85万元。\n（二）支出预算：2026年支出预算1,717.85万元，其中：基本支出1,192.85万元，项目支出525万元。\n"
+                 "（三）增减变化情况：2026年收支预算1,717.85万元，比上年减少49.81万元。\n", encoding="utf-8")
+    doc = extract(p).to_json()
+    assert doc["prior_year"].get("grand_total") == 1767.66, doc["prior_year"]

@@ -66,6 +66,7 @@ class Sentence:
     text: str
     line: int
     heading: str
+    section: int = 0  # how many headings came before it: a new heading starts a new item
 
 
 @dataclass
@@ -164,7 +165,7 @@ def _to_wan(number: str, unit: str) -> float | None:
 def sentences(doc: Document) -> list[Sentence]:
     """Narrative sentences, wrapped lines glued back, each with its line and current heading."""
     out: list[Sentence] = []
-    heading = ""
+    heading, section = "", 0
     buf, buf_line = "", 0
     for block in doc.text_blocks():
         text = normalise_text(block.text.strip())
@@ -174,7 +175,7 @@ def sentences(doc: Document) -> list[Sentence]:
             # A table's title or unit line, or a chart's caption (图 2：基本支出和项目支出情况), ends
             # whatever came before it and is not narrative.
             if buf:
-                out.extend(_split(buf, buf_line, heading))
+                out.extend(_split(buf, buf_line, heading, section))
                 buf = ""
             continue
         lead = re.search(r"[：:。]", text) if HEADING_RE.match(text) else None
@@ -182,25 +183,27 @@ def sentences(doc: Document) -> list[Sentence]:
                 and lead.start() <= 30 and not AMOUNT_RE.search(text[:lead.start()]):
             # "（三）国有资产占用情况：截至…共有车辆14辆，其中：一般公": a heading, then its text.
             if buf:
-                out.extend(_split(buf, buf_line, heading))
+                out.extend(_split(buf, buf_line, heading, section))
                 buf = ""
             heading, text = text[:lead.start()], text[lead.end():]
+            section += 1
         elif HEADING_RE.match(text) and len(text) <= 60 and not AMOUNT_RE.search(text) \
                 and not re.search(r"\d[\d,，.]*\s*[万亿]?$", text):  # "7.“…（项）”887.36万" wraps its amount
             if buf:
-                out.extend(_split(buf, buf_line, heading))
+                out.extend(_split(buf, buf_line, heading, section))
                 buf = ""
             heading = text
+            section += 1
             continue
         if not buf:
             buf_line = block.line
         # A line that does not end a sentence continues on the next line (wrapped text).
         buf += text
         if re.search(r"[。；;！!？?]$", text) or len(text) < 8:
-            out.extend(_split(buf, buf_line, heading))
+            out.extend(_split(buf, buf_line, heading, section))
             buf = ""
     if buf:
-        out.extend(_split(buf, buf_line, heading))
+        out.extend(_split(buf, buf_line, heading, section))
     return out
 
 
@@ -217,9 +220,9 @@ def _is_table_caption(text: str) -> bool:
     return t.endswith("表") and classify_title(t)[0] is not None
 
 
-def _split(text: str, line: int, heading: str) -> list[Sentence]:
+def _split(text: str, line: int, heading: str, section: int = 0) -> list[Sentence]:
     parts = re.split(r"(?<=[。；;！!？?])", text)
-    return [Sentence(text=p.strip(), line=line, heading=heading) for p in parts if p.strip()]
+    return [Sentence(text=p.strip(), line=line, heading=heading, section=section) for p in parts if p.strip()]
 
 
 @lru_cache(maxsize=64)
@@ -329,7 +332,13 @@ def _revenue_side(key: str | None, word: str, sentence_before: str) -> str | Non
 
 def read_narrative(doc: Document, year: int | None = None) -> Narrative:
     nar = Narrative(sentences=sentences(doc), year=year)
+    section = None
     for s in nar.sentences:
+        if s.section != section:
+            # "（二）公用经费61.63万元…。" then "（一）因公出国（境）经费 / 2026年预算安排0.00万元，与上年持平。":
+            # a heading starts a new item, so a bare "与上年…" under it is not about the figure before it.
+            nar.last_subject = None
+            section = s.section
         _read_sentence(s, nar)
     return nar
 
@@ -422,7 +431,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                 subj = [x for x in before if x[1] <= qz][0]  # "A总计X，其中：B…，C…，比上年…" is about A
             elif before:
                 subj = before[-1]
-        if subj is None and not any(x[0] < comp.start() for x in subjects) and nar.last_subject is not None:
+        if subj is None and not any(x[0] < comp.start() for x in subjects) and nar.last_subject is not None \
+                and _continues(text, comp.start(), amounts, nar.last_subject[2]):
             # "基本支出预算数为18570.82万元。与上年相比增加…": the subject is the previous sentence's.
             key0, word0, value0 = nar.last_subject
             subj = (0, 0, word0, key0)
@@ -484,6 +494,16 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         for p in patterns:
             if key not in nar.nones and re.search(p, text.replace("“", '"').replace("”", '"')):
                 nar.nones[key] = (s.line, s.text)
+
+
+def _continues(text: str, comp_at: int, amounts: list, value: float) -> bool:
+    """A sentence naming no subject continues the previous one's ("…18570.82万元。与上年相比增加…")
+    unless it opens an item of its own ("（一）因公出国（境）经费2026年预算安排0.00万元，与上年持平")
+    or states, before its comparison, a figure other than the one handed on."""
+    if HEADING_RE.match(text):
+        return False
+    own = [_to_wan(num, unit) for a_start, _, num, unit in amounts if 0 <= a_start < comp_at]
+    return all(v is not None and abs(v - value) < 0.005 for v in own)
 
 
 def _current_value(nar: Narrative, key: str | None, subj: tuple, text: str, amounts: list, comp_at: int) -> float | None:
