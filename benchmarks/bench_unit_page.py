@@ -7,11 +7,12 @@ exported by nbconvert. ``run(processed)`` measures it in a fresh interpreter per
 * **baseline**: the same checkout with the page path as it was before issue 17, kept callable
   here: the executed notebook written whole (every chart embedded) and read back for the export
   with a new HTML exporter each time, the unit table and template parameters recomputed for
-  every page, every chart drawn twice by ``savefig`` (a page's palette PNG quantised from the
-  saved and decoded PNG), and the warm kernel reset with ``%reset -f`` (two full garbage
-  collections). The pages are the same (both embed palette PNGs; before issue 17 the pages
-  embedded full-colour PNGs, three times the bytes, which cost about as much to make), so the two are compared byte for byte (after
-  removing the generation time and papermill's random cell id).
+  every page, every chart drawn twice (``savefig``'s two draws: a full draw for the layout, then
+  the SVG; a palette PNG quantised from a saved and decoded PNG), and the warm kernel reset with
+  ``%reset -f`` (two full garbage collections). The pages are the same (both embed today's inline
+  SVG charts; before issue 17 the pages embedded full-colour PNGs, which cost about as much to make
+  and were four times the bytes), so the two are compared byte for byte (after removing the generation
+  time and papermill's random cell id).
 
 Per unit it reports the CPU seconds of the worker process and of its kernel (``psutil``: load on a
 shared machine inflates wall time far more than CPU time), the wall time, and the time spent inside
@@ -52,7 +53,16 @@ if 'budgetlens.units' in _bl_sys.modules:  # the unit table was computed for eve
     _bl_sys.modules['budgetlens.units']._TABLES.clear()
 if 'budgetlens.charts' in _bl_sys.modules:  # savefig drew every chart twice (layout, then pixels)
     _bl_c = _bl_sys.modules['budgetlens.charts']
-    _bl_c._laid_out_savefig = lambda fig, buf, _c=_bl_c: fig.savefig(buf, format="png", dpi=_c.DPI, facecolor="white")
+    def _bl_saved(fig, buf, fmt="png", _c=_bl_c):
+        if fmt == "png":
+            fig.savefig(buf, format="png", dpi=_c.DPI, facecolor="white")
+            return
+        from matplotlib.backends.backend_agg import FigureCanvasAgg as _Agg
+        _Agg(fig)  # an SVG page chart: the first of savefig's two draws, in full, then the SVG
+        fig.draw_without_rendering()
+        with fig._cm_set(layout_engine="none"):
+            fig.savefig(buf, format=fmt, dpi=_c.DPI, facecolor="white", metadata={{"Date": None}})
+    _bl_c._laid_out_savefig = _bl_saved
     def _bl_rgb(fig, _c=_bl_c):  # and a page's palette PNG was quantised from a saved, decoded PNG
         import io as _io
         from PIL import Image as _Image
@@ -60,7 +70,7 @@ if 'budgetlens.charts' in _bl_sys.modules:  # savefig drew every chart twice (la
         fig.savefig(_buf, format="png", dpi=_c.DPI, facecolor="white")
         return _Image.open(_io.BytesIO(_buf.getvalue())).convert("RGB")
     _bl_c._rendered_rgb = _bl_rgb
-    del _bl_c, _bl_rgb
+    del _bl_c, _bl_rgb, _bl_saved
 get_ipython().execution_count = 1
 del _bl_os, _bl_sys
 """
@@ -226,6 +236,9 @@ def run(processed: Path, units: int = UNITS) -> dict:
             now = m if now is None or m["cpu_s"] < now["cpu_s"] else now
             m = _measure("baseline", processed, tmp / "base", units)
             base = m if base is None or m["cpu_s"] < base["cpu_s"] else base
+        for mode, m in (("now", now), ("baseline", base)):  # a kernel that was not kept warm (its reset failed) leaves none
+            if not m["kernel_cpu_s"] > 0:
+                raise RuntimeError(f"unit page benchmark: no kernel CPU measured in the {mode} mode (warm kernel lost?)")
         pages = [(tmp / "now" / "units" / f"{u}.html", tmp / "base" / "units" / f"{u}.html") for u in now["unit_ids"]]
         same = sum(same_page(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")) for a, b in pages)
 

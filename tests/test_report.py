@@ -170,8 +170,35 @@ def test_charts_render_chinese_without_missing_glyph_warnings(processed):
     assert not glyph, [str(w.message) for w in glyph]
     for png in pngs:
         assert png.startswith(b"\x89PNG") and len(png) > 5000
-    html = charts.to_html(figures[0], "支出按功能分类")
+    html = charts.to_html(figures[0], "支出按功能分类", fmt="png")
     assert html.startswith('<figure class="chart"><img src="data:image/png;base64,') and 'alt="支出按功能分类"' in html
+
+
+def test_an_svg_chart_keeps_its_text_and_its_size_and_is_unique_on_the_page(processed):
+    """Inline SVG (the pages' default): labels as text in the CJK font, displayed at the PNG's
+    size, a title for screen readers, ids of its own (two charts on one page do not share
+    one), no time stamp (the same figure gives the same markup)."""
+    doc = units.UnitDocument.load(processed, "000_2dcbd3ad2c52b1d0")
+    fig = charts.class_composition(doc)
+    svg = charts.to_svg(fig, "支出按功能分类")
+    width, height = (round(v * charts.DPI) for v in fig.get_size_inches())
+    assert svg.startswith("<svg") and svg.endswith("</svg>") and "<?xml" not in svg and "<metadata" not in svg
+    assert f'width="{width}"' in svg and f'height="{height}"' in svg and 'viewbox="0 0 ' in svg
+    assert 'role="img"' in svg and 'aria-label="支出按功能分类"' in svg
+    from bs4 import BeautifulSoup
+
+    assert str(BeautifulSoup(svg, "html.parser")) == svg  # as nbconvert writes the page: the page holds this markup
+    assert "<title>支出按功能分类</title>" in svg and "支出按功能分类（类）" in svg  # the title drawn, as text
+    assert charts.cjk_font() in svg and "<path" in svg
+    assert charts.to_svg(charts.class_composition(doc), "支出按功能分类") == svg
+    other = charts.to_svg(charts.structure(doc), "支出结构")
+    ids = set(re.findall(r'\sid="([^"]+)"', svg))
+    assert ids and not ids & set(re.findall(r'\sid="([^"]+)"', other))
+    assert all(f"#{i}" in svg for i in ids)  # every id left is referenced
+    html = charts.to_html(fig, "支出按功能分类", "说明")
+    assert html.startswith('<figure class="chart"><svg') and html.endswith("<figcaption>说明</figcaption></figure>")
+    amounts = re.findall(r">([\d,]+\.\d{2})（", svg)
+    assert amounts and all(re.fullmatch(r"[\d,]+\.\d{2}", a) for a in amounts)  # label text not rounded
 
 
 def test_a_chart_laid_out_once_is_the_chart_savefig_draws(processed):
@@ -391,7 +418,7 @@ def test_unit_pages_have_charts_only_where_there_is_something_to_show(built):
     _, reports, _ = built
     def images(name):
         soup = BeautifulSoup((reports / "units" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
-        return [img.get("alt") for img in soup.find_all("img")]
+        return [svg.get("aria-label") for svg in soup.find_all("svg")]  # the charts, inline SVG
     final = images("长治市中小企业服务中心")
     assert {"支出结构：基本支出与项目支出、人员经费与公用经费", "支出按功能分类（类）", "本年与上年比较"} <= set(final)
     jinzhong = images("晋中市中小企业局")

@@ -43,6 +43,20 @@ def test_images_become_references_and_the_original_is_untouched():
     nbformat.validate(stripped)
 
 
+def test_an_inline_svg_chart_becomes_a_reference_to_the_page():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="图"><title>图</title><text>支出</text></svg>'
+    text = f'<figure class="chart">{svg}<figcaption>说明</figcaption></figure>'
+    stripped, n = runrecords.strip_html(text, "../../units/u.html")
+    assert n == 1 and "<svg" not in stripped and "<figcaption>说明</figcaption>" in stripped
+    raw = svg.encode("utf-8")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": stripped})]
+    nb.cells = [cell]
+    assert runrecords.image_references(nb) == [{"sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
+                                                 "page": "../../units/u.html"}]
+
+
 def test_a_unit_record_references_exactly_the_charts_of_its_page(tmp_path):
     pytest.importorskip("papermill")
     from budgetlens import report
@@ -63,9 +77,9 @@ def test_a_unit_record_references_exactly_the_charts_of_its_page(tmp_path):
     nb = nbformat.read(str(record), 4)
     refs = runrecords.image_references(nb)
     html = page.read_text(encoding="utf-8")
-    in_page = [hashlib.sha256(base64.b64decode(b)).hexdigest()
-               for b in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)]
+    in_page = [hashlib.sha256(svg.encode("utf-8")).hexdigest() for svg in re.findall(r"<svg\b.*?</svg>", html, re.S)]
     assert refs and [r["sha256"] for r in refs] == in_page
     assert {r["page"] for r in refs} == {"../../units/" + page.name}
-    assert "base64," not in record.read_text(encoding="utf-8")
-    assert record.stat().st_size < page.stat().st_size / 2
+    text = record.read_text(encoding="utf-8")
+    assert "base64," not in text and "<svg" not in text
+    assert record.stat().st_size < page.stat().st_size  # the page's charts are not in it a second time

@@ -4,7 +4,8 @@ An executed notebook (``reports/runs/<notebook>/<id>.ipynb``) is the log of a ru
 every cell with its execution count, timings, text and HTML outputs, errors. Its charts are the
 bulk of it (a unit page's twelve PNGs are ~85 % of the notebook) and the exported page embeds the
 same bytes, so the record keeps a reference instead: ``<img src="#" data-sha256="…"
-data-bytes="…" data-in="../../units/<id>.html" alt="…">`` in HTML outputs, and for ``image/*``
+data-bytes="…" data-in="../../units/<id>.html" alt="…">`` in HTML outputs (for a ``data:`` image
+and for an inline ``<svg>`` chart alike), and for ``image/*``
 outputs a ``text/html`` note with the same fields (the original mimetype in the output's metadata).
 The sha256 is that of the decoded image, so a reader can check the page holds exactly that chart.
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 _DATA_URI = re.compile(r'src=(["\'])data:(image/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=\s]+)\1')
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
 def _digest(b64: str) -> tuple[str, int]:
@@ -32,7 +34,9 @@ def _reference(sha: str, size: int, page: str) -> str:
 
 
 def strip_html(text: str, page: str) -> tuple[str, int]:
-    """``text`` with every ``src="data:image/…;base64,…"`` replaced by a reference; (text, count)."""
+    """``text`` with every ``src="data:image/…;base64,…"`` replaced by a reference, and every
+    inline ``<svg>…</svg>`` chart by an ``<img>`` reference (sha256 of its UTF-8 markup, which the
+    page holds verbatim); (text, count)."""
     count = 0
 
     def sub(m: re.Match) -> str:
@@ -40,7 +44,14 @@ def strip_html(text: str, page: str) -> tuple[str, int]:
         count += 1
         return _reference(*_digest(m.group(3)), page)
 
-    return _DATA_URI.sub(sub, text), count
+    def sub_svg(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        raw = m.group(0).encode("utf-8")
+        return f'<img {_reference(hashlib.sha256(raw).hexdigest(), len(raw), page)} alt="image/svg+xml in the page">'
+
+    text = _DATA_URI.sub(sub, text)
+    return _INLINE_SVG.sub(sub_svg, text), count
 
 
 def strip_images(nb: Any, page: str) -> tuple[Any, int]:
