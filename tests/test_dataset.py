@@ -132,3 +132,17 @@ def test_a_dataset_is_read_in_place_of_the_documents_only_while_it_is_current(ex
     doc.write_text(doc.read_text(encoding="utf-8").replace('"facts"', '"facts" ', 1), encoding="utf-8")
     assert current_dataset(processed, exported / "ds") is None  # a document changed since: stale
     assert current_dataset(exported / "p", tmp_path / "nothing") is None
+
+
+def test_the_panel_notebook_reads_a_dataset_named_by_a_relative_path(exported, monkeypatch):
+    """`make report` names reports/dataset relative to the checkout, the kernel runs in notebooks/."""
+    pytest.importorskip("papermill")
+    import nbformat
+
+    from budgetlens import report
+
+    monkeypatch.chdir(exported)
+    page = report.run_panel_notebook("p", "r", timeout=120, dataset="ds")
+    assert page.is_file()
+    record = nbformat.read(str(exported / "r" / "runs" / "03_panel" / "panel.ipynb"), 4)
+    assert record.metadata["papermill"]["parameters"]["dataset"] == str((exported / "ds").resolve())

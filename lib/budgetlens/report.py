@@ -325,7 +325,7 @@ def run_panel_notebook(processed: Path, reports: Path, *, timeout: int = 600, ke
     aliases = find_aliases_csv(folder, _catalog_paths(folder))
     params = {"processed": str(folder), "aliases": str(aliases) if aliases else ""}
     if dataset:
-        params["dataset"] = str(dataset)
+        params["dataset"] = str(Path(dataset).resolve())  # the kernel runs in notebooks/: never a relative path
     target = Path(reports) / "panel.html"
     _run_to_record(PANEL_NOTEBOOK, "panel", params, Path(reports), timeout=timeout, kernel_name=kernel_name,
                    page=(target, "各单位对比"))
