@@ -183,11 +183,7 @@ def test_an_svg_chart_keeps_its_text_and_its_size_and_is_unique_on_the_page(proc
     svg = charts.to_svg(fig, "支出按功能分类")
     width, height = (round(v * charts.DPI) for v in fig.get_size_inches())
     assert svg.startswith("<svg") and svg.endswith("</svg>") and "<?xml" not in svg and "<metadata" not in svg
-    assert f'width="{width}"' in svg and f'height="{height}"' in svg and 'viewbox="0 0 ' in svg
-    assert 'role="img"' in svg and 'aria-label="支出按功能分类"' in svg
-    from bs4 import BeautifulSoup
-
-    assert str(BeautifulSoup(svg, "html.parser")) == svg  # as nbconvert writes the page: the page holds this markup
+    assert f'width="{width}" height="{height}" role="img" aria-label="支出按功能分类"' in svg and 'viewBox="0 0 ' in svg
     assert "<title>支出按功能分类</title>" in svg and "支出按功能分类（类）" in svg  # the title drawn, as text
     assert charts.cjk_font() in svg and "<path" in svg
     assert charts.to_svg(charts.class_composition(doc), "支出按功能分类") == svg
@@ -357,6 +353,9 @@ def test_pages_are_self_contained(built):
             assert not script.get("src") and "import(" not in script.text and "fetch(" not in script.text, page
         for tag in soup.find_all(src=True):
             assert tag["src"].startswith("data:"), (page, tag["src"][:60])
+        # every image and chart says what it shows (nbconvert's placeholder pass is not run)
+        assert all(img.get("alt") for img in soup.find_all("img")), page
+        assert all(svg.get("aria-label") and svg.find("title") for svg in soup.find_all("svg")), page
         for tag in soup.find_all(href=True):
             href = tag["href"]
             assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.I), (page, href)

@@ -262,12 +262,38 @@ def _export(nb: Any, target: Path, title: str) -> Path:
 
 
 @lru_cache(maxsize=1)
+def _page_exporter_class() -> type:
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last step, a BeautifulSoup pass over the whole page
+        that gives images without alt text a placeholder and JupyterLab cells tab stops: every image
+        and chart of the pages has its alt text or label, the classic template has no such cells,
+        and re-serialising a page cost four fifths of its export. The page then holds each output's
+        markup exactly as the notebook does (what a run record's sha256 of a chart refers to)."""
+
+        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> Any:
+            lang = nb.metadata.get("language_info", {})
+            lexer = lang.get("pygments_lexer", lang.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
+
+
+@lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process: building one compiles its Jinja templates (a tenth of a second)."""
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="classic", template_file=str(TEMPLATES / "page.html.j2"))
+    exporter = _page_exporter_class()(template_name="classic", template_file=str(TEMPLATES / "page.html.j2"))
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
