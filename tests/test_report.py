@@ -191,6 +191,11 @@ def test_an_svg_chart_keeps_its_text_and_its_size_and_is_unique_on_the_page(proc
     ids = set(re.findall(r'\sid="([^"]+)"', svg))
     assert ids and not ids & set(re.findall(r'\sid="([^"]+)"', other))
     assert all(f"#{i}" in svg for i in ids)  # every id left is referenced
+    # styles as classes of the chart: none inline, none shared with another chart, no page-wide "*" rule
+    assert ' style="' not in svg and "<style>*" not in svg and "}*{" not in svg
+    classes = set(re.findall(r'class="([^"]+)"', svg))
+    assert classes and not classes & set(re.findall(r'class="([^"]+)"', other))
+    assert 'rotate(-0 ' not in svg
     html = charts.to_html(fig, "支出按功能分类", "说明")
     assert html.startswith('<figure class="chart"><svg') and html.endswith("<figcaption>说明</figcaption></figure>")
     amounts = re.findall(r">([\d,]+\.\d{2})（", svg)

@@ -464,8 +464,9 @@ def to_svg(fig: Figure, alt: str) -> str:
     """The figure as inline SVG markup for an HTML page: laid out and drawn once (as
     :func:`to_png`), its text as text in the CJK font (``svg.fonttype: none``; Chinese glyphs are
     one em wide in every CJK font, so a reader's own font sets the labels where the chart put
-    them), geometry to 0.1 pt, the ids made unique to the chart (several on one page), displayed
-    at the size of the PNG (:data:`DPI`), with ``role="img"``, ``aria-label`` and a ``<title>``."""
+    them), geometry to 0.1 pt, ids and style classes of its own (several charts on one page; each
+    distinct style written once), displayed at the size of the PNG (:data:`DPI`), with
+    ``role="img"``, ``aria-label`` and a ``<title>``."""
     configure()
     buf = io.BytesIO()
     rc = {"svg.fonttype": "none", "svg.hashsalt": "budgetlens", "font.sans-serif": [cjk_font()]}
@@ -480,8 +481,18 @@ def to_svg(fig: Figure, alt: str) -> str:
     text = re.sub(r'\s(?:xmlns(?::xlink)?|version)="[^"]*"', "", text).replace("xlink:href=", "href=")
     referenced = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', text))
     text = re.sub(r'\sid="([^"]+)"', lambda m: m.group(0) if m.group(1) in referenced else "", text)
-    prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
+    prefix = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6] + "-"
     text = re.sub(r'(\sid="|url\(#|href="#)', lambda m: m.group(1) + prefix, text)
+    text = re.sub(r'\stransform="rotate\(-?0 [^)]*\)"', "", text)  # unrotated text
+    # Each distinct style once, as a class of this chart (a page's CSS is global: the names carry
+    # the chart's prefix, and matplotlib's "*{…}" rule is scoped to the chart's own elements).
+    styles: dict[str, str] = {}
+    text = re.sub(r'\sstyle="([^"]*)"', lambda m: f' class="{styles.setdefault(m.group(1), f"{prefix}{len(styles)}")}"',
+                  text)
+    rules = "".join(f".{name}{{{' '.join(value.split())}}}" for value, name in styles.items())
+    text = re.sub(r'<style type="text/css">\*\{([^}]*)\}</style>',
+                  lambda m: f"<style>.{prefix}svg *{{{m.group(1)}}}{rules}</style>", text, count=1)
+    text = text.replace("<svg", f'<svg class="{prefix}svg"', 1)
     width, height = (round(v * DPI) for v in fig.get_size_inches())
     label = html.escape(alt, quote=True)
     text = re.sub(r'^<svg([^>]*?)\swidth="[^"]*"\sheight="[^"]*"',
