@@ -70,6 +70,12 @@ def _wrong_figures(e: dict, got: dict) -> dict[str, tuple]:
         for key, value in e.get(section, {}).items():
             if not _close(value, got[section].get(key)):
                 wrong[f"{section}.{key}"] = (value, got[section].get(key))
+    # Precision first: a prior-year figure the hand-reader did not find is an invented one, unless the
+    # file names it as deliberately left unchecked ("prior_year_unchecked": {key: reason}).
+    allowed = set(e.get("prior_year") or {}) | set(e.get("prior_year_unchecked") or {})
+    for key, value in (got.get("prior_year") or {}).items():
+        if key not in allowed:
+            wrong[f"prior_year.{key} (not hand-read)"] = (None, value)
     return wrong
 
 

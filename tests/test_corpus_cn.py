@@ -134,6 +134,12 @@ def test_hand_read_figures(cn_results, path):
         for key, value in (e.get(section) or {}).items():
             if not _close(value, doc[section].get(key)):
                 wrong[f"{section}.{key}"] = (value, doc[section].get(key))
+    # Precision first: a prior-year figure the hand-reader did not find is an invented one, unless the
+    # file names it as deliberately left unchecked ("prior_year_unchecked": {key: reason}).
+    allowed = set(e.get("prior_year") or {}) | set(e.get("prior_year_unchecked") or {})
+    for key, value in (doc.get("prior_year") or {}).items():
+        if key not in allowed:
+            wrong[f"prior_year.{key} (not hand-read)"] = (None, value)
     assert not wrong, wrong
 
 

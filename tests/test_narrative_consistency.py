@@ -222,3 +222,34 @@ def test_a_change_under_a_heading_of_its_own_names_its_total(tmp_path):
                  "（三）增减变化情况：2026年收支预算1,717.85万元，比上年减少49.81万元。\n", encoding="utf-8")
     doc = extract(p).to_json()
     assert doc["prior_year"].get("grand_total") == 1767.66, doc["prior_year"]
+
+
+@pytest.mark.parametrize("body,prior", [
+    ("（一）“三公”经费\n“三公”经费预算共14.3万元，与上年基本持平。\n", None),
+    ("（一）“三公”经费\n“三公”经费预算共14.3万元，与上年持平。\n", 14.3),
+], ids=["hedged", "same"])
+def test_a_hedged_same_gives_no_prior_figure(tmp_path, body, prior):
+    """"“三公”经费预算共14.3万元，与上年基本持平" (Yantai 06874f6f27): roughly the same is no figure."""
+    p = tmp_path / "doc.txt"
+    p.write_text(HEAD + body, encoding="utf-8")
+    assert extract(p).to_json()["prior_year"].get("three_public_total") == prior
+
+
+def test_prior_year_has_only_the_facts_keys(tmp_path):
+    """"政府性基金预算支出4,066.60万元…比2025年增加1,066.60万元" (Chongqing): 政府性基金预算支出 is no
+    contract fact, so it has no prior_year entry (the contract's prior_year has the facts' keys)."""
+    p = tmp_path / "doc.txt"
+    p.write_text(HEAD + "（二）政府性基金\n2026年政府性基金预算财政拨款收入100.00万元，政府性基金预算支出100.00万元，"
+                 "比2025年增加40.00万元。\n", encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert "gov_fund_expenditure" not in prior, prior
+
+
+def test_a_loose_subject_s_change_is_of_the_fact_its_figure_is(tmp_path):
+    """"部门预算收入388,763.56万元，较2025年年初预算增加18,248.67万元" beside 本年收入 388,561.78 and 收入总计
+    388,763.56 (Shenzhen 08cc7487b7): the change is the 收入总计's, not the 本年收入's."""
+    p = tmp_path / "doc.txt"
+    p.write_text("某局2026年部门预算\n一、收支预算总体情况说明\n收入总计500.00万元，其中：本年收入合计450.00万元，上年结转50.00万元。\n"
+                 "部门预算收入500.00万元，较2025年年初预算增加100.00万元。\n", encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert prior.get("grand_total") == 400.0 and "revenue_total" not in prior, prior

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import PAGE_NUMBER_RE, Document
+from .facts import FACT_KEYS
 from .numbers import to_wan
 from .recognize import CURRENCY_RE, UNIT_NAME_RE
 from .registry import classification, classify_title, narrative_rules, normalise_label
@@ -415,6 +416,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         same = SAME_RE.search(rest[:30])
         if same and any(x.start() < same.start() for x in (m_amt, m_pct) if x):
             same = None
+        if same and _SAME_HEDGE_RE.search(rest[:same.start()]):
+            same = None  # "与上年基本持平": roughly the same, not the same figure
         if not (m_amt or m_pct or same):
             continue
         # The subject: restated after the comparator, else the sentence head before 其中, else the nearest before.
@@ -538,13 +541,16 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     out: dict[str, float] = {}
     facts = facts or {}
     for c in nar.changes:
-        if not c.key or c.key in PSEUDO_KEYS or "@" in c.key or c.key in out or c.delta is None:
+        if not c.key or c.key in PSEUDO_KEYS or "@" in c.key or c.delta is None:
             continue
+        key = _loose_key(c, facts)
+        if key in out or key not in FACT_KEYS:
+            continue  # (政府性基金预算支出 is no fact: the contract's prior_year has the facts' keys)
         # A subject restated after "与上年相比" compares the figure the tables print (the 决算数
         # of a final, not a 预算数 quoted beside it); a figure in the same clause is its own.
-        current = facts.get(c.key) if c.restated and facts.get(c.key) is not None else c.current
+        current = facts.get(key) if c.restated and facts.get(key) is not None else c.current
         if current is not None:
-            out[c.key] = _tidy(current - c.delta)
+            out[key] = _tidy(current - c.delta)
     stated: dict[str, tuple[float, float]] = {}  # key → (current, prior), first statement wins
     for c in nar.changes:
         if c.key and c.key not in stated and c.current is not None and c.delta is not None:
@@ -563,6 +569,20 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
             if key not in out and current is not None and abs(current - c.current) < 0.005:
                 out[key] = _tidy(c.prior)
     return out
+
+
+def _loose_key(c: Change, facts: dict[str, float]) -> str:
+    """The fact a change is about. A loose subject word (registry ``loose_subjects``: 部门预算收入 is the
+    本年收入 in one template, the 收入总计 in another) whose figure is not its key's fact but is the other
+    fact's names the other: "部门预算收入388,763.56万元，较2025年年初预算增加…" beside 本年收入 388,561.78
+    and 收入总计 388,763.56 is about the 收入总计."""
+    own = facts.get(c.key)
+    if c.current is None or own is None or abs(own - c.current) < 0.005:
+        return c.key
+    for alt in narrative_rules().get("loose_subjects", {}).get(normalise_label(c.subject), ()):
+        if alt in facts and abs(facts[alt] - c.current) < 0.005:
+            return alt
+    return c.key
 
 
 def _tidy(v: float) -> float:
