@@ -253,3 +253,60 @@ def test_a_loose_subject_s_change_is_of_the_fact_its_figure_is(tmp_path):
                  "部门预算收入500.00万元，较2025年年初预算增加100.00万元。\n", encoding="utf-8")
     prior = extract(p).to_json()["prior_year"]
     assert prior.get("grand_total") == 400.0 and "revenue_total" not in prior, prior
+
+
+_YANTAI = ("某局2026年部门预算\n一、预算收支增减变化情况说明\n（一）收入预算：2026年收入预算1,717.85万元，其中：一般公共预算"
+           "收入1,717.85万元。\n（二）支出预算：2026年支出预算1,717.85万元，其中：基本支出1,192.85万元，项目支出525万元。\n"
+           "（三）增减变化情况：2026年收支预算1,717.85万元，比上年减少49.81万元，其中：1.收入预算减少49.81万元，其中一般公共"
+           "预算收入减少49.81万元。2.支出预算减少49.81万元，其中基本支出增加75.19万元，项目支出减少125万元。\n")
+
+
+def test_the_parts_a_change_lists_give_their_prior_figures(tmp_path):
+    """Yantai ad0bea5f32 p. 27: "…比上年减少49.81万元，其中…一般公共预算收入减少49.81万元。2.支出预算减少49.81万元，
+    其中基本支出增加75.19万元，项目支出减少125万元": each part's figure less its change."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_YANTAI, encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert (prior.get("general_budget_revenue"), prior.get("basic_expenditure"), prior.get("project_expenditure")) \
+        == (1767.66, 1117.66, 650.0), prior
+
+
+def test_a_part_s_change_is_measured_from_its_figure_in_the_same_item(tmp_path):
+    """Chongqing a63e312b37 p. 3: "（一）收入预算：2026年年初预算数45,369.18万元，其中：一般公共预算拨款37,891.58万元，
+    政府性基金预算拨款4,066.60万元…；收入比2025年增加2,734.52万元，主要是一般公共预算拨款增加800.94万元，政府性基金
+    预算拨款增加1,066.60万元，事业收入资金增加353.98万元" (the subject named by the item's heading)."""
+    p = tmp_path / "doc.txt"
+    p.write_text("某局2026年部门预算\n二、部门收支总体情况\n（一）收入预算：2026年年初预算数45,369.18万元，其中：一般公共预算拨款"
+                 "37,891.58万元，政府性基金预算拨款4,066.60万元，事业收入资金3,411.00万元；收入比2025年增加2,734.52万元，主要是"
+                 "一般公共预算拨款增加800.94万元，政府性基金预算拨款增加1,066.60万元，事业收入资金增加866.98万元。\n",
+                 encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert (prior.get("general_budget_revenue"), prior.get("gov_fund_revenue")) == (37090.64, 3000.0), prior
+
+
+@pytest.mark.parametrize("body,key", [
+    # A reason that is not exactly a fact's subject.
+    ("2026年支出预算500.00万元，比上年增加10.00万元，主要是其他公用经费增加5.00万元。\n", "public_expenditure"),
+    # One fund's statement: its 基本支出 is that fund's part, not the all-funds 基本支出.
+    ("2026年一般公共预算拨款支出500.00万元，比上年增加50.00万元，主要是基本支出增加30.00万元。\n", "basic_expenditure"),
+    # Not a comparison with last year.
+    ("2026年支出决算500.00万元，比年初预算增加50.00万元，主要是基本支出增加30.00万元。\n", "basic_expenditure"),
+    # No year-over-year statement at all.
+    ("2026年支出预算500.00万元，其中：基本支出增加30.00万元。\n", "basic_expenditure"),
+    # A part that states its own figure is no change.
+    ("2026年支出预算500.00万元，比上年增加50.00万元，其中：基本支出400.00万元，项目支出100.00万元。\n", "basic_expenditure"),
+], ids=["not-a-subject", "one-fund", "not-yoy", "no-comparison", "levels"])
+def test_a_listed_change_needs_an_exact_subject_in_a_year_over_year_item(tmp_path, body, key):
+    p = tmp_path / "doc.txt"
+    p.write_text(HEAD + "（一）说明\n" + body, encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert key not in prior, prior
+
+
+def test_a_grand_total_named_by_its_spending_dates_this_year_s_spending(tmp_path):
+    """Fuzhou e53e6a7532 p. 20: "相应安排支出预算1269.68万元，比上年增加75.03万元" with 本年支出 = 支出总计 = 1269.68."""
+    p = tmp_path / "doc.txt"
+    p.write_text("某局2026年单位预算\n一、收支预算情况的总体说明\n本年支出合计1269.68万元，支出总计1269.68万元。\n"
+                 "相应安排支出预算1269.68万元，比上年增加75.03万元，增长6.28%。\n", encoding="utf-8")
+    prior = extract(p).to_json()["prior_year"]
+    assert prior.get("expenditure_total") == 1194.65, prior

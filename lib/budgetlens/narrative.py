@@ -80,6 +80,7 @@ class Mention:
     line: int
     sentence: str
     at: int  # where the amount stands in the sentence (spaces removed)
+    section: int = 0  # the item (Sentence.section) it is stated in
 
 
 def _lists_parts(text: str, mentioned: list[Mention]) -> bool:
@@ -142,6 +143,13 @@ class Narrative:
     nones: dict[str, tuple[int, str]] = field(default_factory=dict)
     class_mentions: list[tuple[str, float, int, str]] = field(default_factory=list)  # code, 万元, line, heading
     last_subject: tuple[str, str, float] | None = None
+    # "比上年减少49.81万元，其中基本支出增加75.19万元": the parts' changes a year-over-year statement
+    # lists (read only for prior_year, not checked: they state no figure of their own).
+    part_changes: list[Change] = field(default_factory=list)
+    # The sentence a yoy change (or part changes) was read from, its section and the text before its comparator;
+    # and the sentence before the one being read.
+    compared: tuple[Sentence, int, str] | None = None
+    previous: Sentence | None = None
     year: int | None = None  # the document's fiscal year: a figure dated another year is not its own
 
     def first(self, key: str) -> Mention | None:
@@ -341,6 +349,7 @@ def read_narrative(doc: Document, year: int | None = None) -> Narrative:
             nar.last_subject = None
             section = s.section
         _read_sentence(s, nar)
+        nar.previous = s
     return nar
 
 
@@ -399,9 +408,10 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                 v = _to_wan(num, unit)
                 if k and v is not None:
                     nar.mentions.append(Mention(key=k, value=v, printed=num + unit, line=s.line, sentence=s.text,
-                                                at=a_start))
+                                                at=a_start, section=s.section))
                 break
     # Changes.
+    yoy_at = None
     for comp in COMPARATOR_RE.finditer(text):
         rest = text[comp.end():]
         m_amt = None
@@ -420,6 +430,8 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
             same = None  # "与上年基本持平": roughly the same, not the same figure
         if not (m_amt or m_pct or same):
             continue
+        if yoy_at is None:
+            yoy_at = comp.start()  # (a year-over-year statement, whether or not its subject is known)
         # The subject: restated after the comparator, else the sentence head before 其中, else the nearest before.
         subj = None
         first_dir = min([x.start() for x in (m_amt, m_pct, same) if x] or [0])
@@ -470,6 +482,11 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
                                   amount_word=amount_word,
                                   percent=pct, percent_word=pct_word, printed_delta=printed_delta,
                                   printed_percent=printed_pct, line=s.line, sentence=s.text))
+    if yoy_at is not None:
+        nar.compared = (s, s.section, text[:yoy_at])
+    if nar.compared is not None and nar.compared[1] == s.section and nar.compared[0] in (s, nar.previous):
+        if _read_part_changes(s, text, nar, yoy_at or 0):
+            nar.compared = (s, s.section, nar.compared[2])  # "2.支出预算减少…，其中基本支出增加…" goes on
     for m in _class_pattern().finditer(text):
         v = _to_wan(m.group("num"), m.group("unit"))
         code = _class_codes().get(re.sub(r"[（(]类[)）]", "", m.group("name")))
@@ -497,6 +514,62 @@ def _read_sentence(s: Sentence, nar: Narrative) -> None:
         for p in patterns:
             if key not in nar.nones and re.search(p, text.replace("“", '"').replace("”", '"')):
                 nar.nones[key] = (s.line, s.text)
+
+
+# "比上年减少49.81万元，其中基本支出增加75.19万元，项目支出减少125万元" (Yantai), "比2025年增加2,734.52万元，
+# 主要是基本支出增加659.75万元，…" (Chongqing): after 其中/主要是 in a year-over-year item, a clause that is
+# a subject, then its change and nothing else.
+_PART_LEAD_RE = re.compile(rf"(?:{_alternation(narrative_rules()['part_change_leads'])})[：:，,]?")
+_PART_GAP = _alternation(narrative_rules()["part_change_gaps"])
+_PART_CLAUSE_RE = re.compile(rf"(?:\d+[.、．]|[一二三四五六七八九十]是)?(?P<subj>.+?)(?P<gap>{_PART_GAP})?"
+                             rf"(?P<dir>{CHANGE_WORDS})了?" + NUM + r"\s*(?P<unit>亿元|万元|元)")
+_CLAUSE_SPLIT_RE = re.compile(r"[、；;。]|[,，](?!\d{3}(?!\d))")  # (not "1,066.60")
+_PART_BLOCKER_RE = re.compile(_alternation(narrative_rules()["part_change_blockers"]))
+
+
+def _read_part_changes(s: Sentence, text: str, nar: Narrative, after: int) -> bool:
+    """The changes of the parts a year-over-year statement lists ("…比上年减少49.81万元，其中：…基本支出增加
+    75.19万元"): each clause after 其中/主要是 that is exactly a fact's subject and its change. The subject's
+    figure is its mention in the same item, else the fact (``prior_year``)."""
+    if _PART_BLOCKER_RE.search(text):
+        return False  # "比年初预算增加…，主要是…": another comparison
+    funds = narrative_rules()["fund_headings"]
+    seen: set[int] = set()
+    n = len(nar.part_changes)
+    for lead in _PART_LEAD_RE.finditer(text, after):
+        at = lead.end()
+        for clause in _CLAUSE_SPLIT_RE.split(text[at:]):
+            start, at = at, at + len(clause) + 1
+            m = _PART_CLAUSE_RE.fullmatch(clause)
+            if m is None or start in seen:
+                continue
+            seen.add(start)
+            found = None
+            for subj in (m.group("subj"), m.group("subj") + (m.group("gap") or "")):
+                words = subjects_in(subj, s.heading)
+                if len(words) == 1 and words[0][:2] == (0, len(subj)):
+                    found = words
+            if found is None:
+                continue  # "其他公用经费增加…": not exactly a subject
+            key = found[0][3]
+            if key in narrative_rules()["funds_scoped"]:
+                before = normalise_label(nar.compared[2] + text[:start])
+                if any(w in before or w in normalise_label(s.heading) for w in funds):
+                    continue  # "一般公共预算拨款支出…主要是基本支出增加…": that fund's part
+            if key not in FACT_KEYS:
+                continue
+            dv = _to_wan(m.group(4), m.group("unit"))
+            if dv is None:
+                continue
+            delta = -dv if m.group("dir") in DOWN_WORDS else dv
+            current = next((x.value for x in reversed(nar.mentions) if x.key == key and x.section == s.section), None)
+            if current is None and key in narrative_rules()["part_change_need_figure"]:
+                continue  # "基本支出…比上年增加…，主要原因是人员经费增加…": which fund's 基本支出 is not known
+            nar.part_changes.append(Change(key=key, subject=found[0][2], current=current, restated=current is None,
+                                           delta=delta, amount_word=m.group("dir"), percent=None, percent_word=None,
+                                           printed_delta=m.group(4) + m.group("unit"), printed_percent=None,
+                                           line=s.line, sentence=s.text))
+    return len(nar.part_changes) > n
 
 
 def _continues(text: str, comp_at: int, amounts: list, value: float) -> bool:
@@ -540,7 +613,7 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     """Previous-year values implied by the narrative's own year-over-year statements."""
     out: dict[str, float] = {}
     facts = facts or {}
-    for c in nar.changes:
+    for c in nar.changes + nar.part_changes:
         if not c.key or c.key in PSEUDO_KEYS or "@" in c.key or c.delta is None:
             continue
         key = _loose_key(c, facts)
@@ -552,9 +625,10 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
         if current is not None:
             out[key] = _tidy(current - c.delta)
     stated: dict[str, tuple[float, float]] = {}  # key → (current, prior), first statement wins
-    for c in nar.changes:
-        if c.key and c.key not in stated and c.current is not None and c.delta is not None:
-            stated[c.key] = (c.current, c.current - c.delta)
+    for c in nar.changes + nar.part_changes:
+        current = c.current if c.current is not None or c not in nar.part_changes else facts.get(c.key)
+        if c.key and c.key not in stated and current is not None and c.delta is not None:
+            stated[c.key] = (current, current - c.delta)
     for total, parts in narrative_rules().get("compositions", {}).items():
         current_total = facts.get(total)
         if total in out or current_total is None or not all(p in stated for p in parts):
@@ -564,11 +638,17 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     for c in nar.changes:
         if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None or out.get("carryover_begin"):
             continue
-        for key in IMPLIED_BY_TOTAL[c.key]:
+        for key in IMPLIED_BY_TOTAL[c.key] + _spending_side(c, out):
             current = facts.get(key)
             if key not in out and current is not None and abs(current - c.current) < 0.005:
                 out[key] = _tidy(c.prior)
     return out
+
+
+def _spending_side(c: Change, out: dict[str, float]) -> tuple[str, ...]:
+    """A grand total named by its spending ("相应安排支出预算1269.68万元，比上年增加75.03万元", Fuzhou) also dates
+    this year's 本年支出 when the two are equal, as 收入总计 dates the 本年收入."""
+    return ("expenditure_total",) if c.key == "grand_total" and "支" in c.subject and not out.get("carryover_end") else ()
 
 
 def _loose_key(c: Change, facts: dict[str, float]) -> str:
