@@ -310,3 +310,19 @@ def test_a_grand_total_named_by_its_spending_dates_this_year_s_spending(tmp_path
                  "相应安排支出预算1269.68万元，比上年增加75.03万元，增长6.28%。\n", encoding="utf-8")
     prior = extract(p).to_json()["prior_year"]
     assert prior.get("expenditure_total") == 1194.65, prior
+
+
+def test_a_spending_total_dates_last_year_s_spending_in_a_budget_only():
+    """A final's last year may have carried money over (年末结转) although this year's did not:
+    there 支出总计 says nothing of last year's 本年支出."""
+    from budgetlens.narrative import Change, Narrative, prior_year
+
+    nar = Narrative(sentences=[], year=2024)
+    nar.changes.append(Change(key="grand_total", subject="支出总计", current=1269.68, restated=False, delta=75.03,
+                              amount_word="增加", percent=None, percent_word=None, printed_delta="75.03",
+                              printed_percent=None, line=1, sentence="支出总计1269.68万元，比上年增加75.03万元"))
+    facts = {"grand_total": 1269.68, "expenditure_total": 1269.68}
+    assert prior_year(nar, facts, "budget").get("expenditure_total") == 1194.65
+    assert "expenditure_total" not in prior_year(nar, facts, "final")
+    nar.changes[0].delta = 1269.68  # a unit founded this year: last year's total, and so its spending, 0
+    assert prior_year(nar, facts, "final").get("expenditure_total") == 0

@@ -101,7 +101,7 @@ def extract_document(doc: Document) -> Extraction:
             ftotals, fsource = from_narrative, "narrative" if from_narrative else None
     result = Extraction(document=doc, sources=[doc], recognition=rec, tables=tables, facts=facts,
                         function_totals=ftotals, function_source=fsource, narrative=nar,
-                        prior_year=prior_year(nar, facts.as_dict()))
+                        prior_year=prior_year(nar, facts.as_dict(), rec.kind))
     _attach_performance(result)
     _attach_findings(result)
     return result

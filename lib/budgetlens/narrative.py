@@ -609,8 +609,9 @@ IMPLIED_BY_TOTAL = {"grand_total": ("revenue_total",), "fiscal_grand_total": ("f
 PSEUDO_KEYS = {"ignore", "fiscal_grand_total", "fiscal_carryover", "nonfiscal_carryover"}
 
 
-def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[str, float]:
-    """Previous-year values implied by the narrative's own year-over-year statements."""
+def prior_year(nar: Narrative, facts: dict[str, float] | None = None, kind: str | None = None) -> dict[str, float]:
+    """Previous-year values implied by the narrative's own year-over-year statements (``kind``: the
+    document's; a total named by its spending dates last year's 本年支出 in a budget only)."""
     out: dict[str, float] = {}
     facts = facts or {}
     for c in nar.changes + nar.part_changes:
@@ -638,7 +639,8 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
     for c in nar.changes:
         if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None or out.get("carryover_begin"):
             continue
-        for key in IMPLIED_BY_TOTAL[c.key] + _spending_side(c, out):
+        spending = kind in (None, "budget") or abs(c.prior) < 0.005  # a total of 0 had no spending either
+        for key in IMPLIED_BY_TOTAL[c.key] + (_spending_side(c, out) if spending else ()):
             current = facts.get(key)
             if key not in out and current is not None and abs(current - c.current) < 0.005:
                 out[key] = _tidy(c.prior)
@@ -647,7 +649,9 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None) -> dict[st
 
 def _spending_side(c: Change, out: dict[str, float]) -> tuple[str, ...]:
     """A grand total named by its spending ("相应安排支出预算1269.68万元，比上年增加75.03万元", Fuzhou) also dates
-    this year's 本年支出 when the two are equal, as 收入总计 dates the 本年收入."""
+    this year's 本年支出 when the two are equal, as 收入总计 dates the 本年收入: in a budget, which plans no
+    年末结转 (a final's last year may have carried money over although this year's did not), or when last
+    year's total was 0."""
     return ("expenditure_total",) if c.key == "grand_total" and "支" in c.subject and not out.get("carryover_end") else ()
 
 
