@@ -413,9 +413,28 @@ def to_png(fig: Figure, compact: bool = False) -> bytes:
 _MISSING_GLYPH = r".*[Gg]lyph .* missing from"
 
 
+def _laid_out_once(fig: Figure, draw: Callable[[], None]) -> None:
+    """``draw()`` with the layout engine run once beforehand and switched off while drawing.
+
+    Why: with a layout engine, ``savefig`` draws the whole figure twice, once without rendering
+    only so that the engine can run, then for real; running the engine directly (it measures the
+    texts itself) and drawing once with it switched off, as ``savefig`` does for its second draw,
+    gives the same bytes for a ninth less of a chart's cost. The engine is restored afterwards.
+    The figure is at :data:`DPI` (the engine must measure at the drawn dpi)."""
+    engine = fig.get_layout_engine()
+    if engine is None or not fig.axes:
+        draw()
+        return
+    if fig.canvas is None or type(fig.canvas) is FigureCanvasBase:
+        FigureCanvasAgg(fig)
+    engine.execute(fig)
+    with fig._cm_set(layout_engine="none"):  # what savefig itself does after its first draw
+        draw()
+
+
 def _rendered_rgb(fig: Figure) -> Any:
     """The figure drawn once at :data:`DPI` on a white ground, as a PIL RGB image (no PNG encoded
-    and decoded on the way); the layout engine run once, as in :func:`_laid_out_savefig`."""
+    and decoded on the way; :func:`_laid_out_once`)."""
     from PIL import Image
 
     with warnings.catch_warnings():
@@ -426,34 +445,22 @@ def _rendered_rgb(fig: Figure) -> Any:
             return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
         canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")
-        engine = fig.get_layout_engine()
-        if engine is None or not fig.axes:
-            canvas.draw()
-        else:
-            engine.execute(fig)
-            with fig._cm_set(layout_engine="none"):
-                canvas.draw()
+        _laid_out_once(fig, canvas.draw)
         width, height = canvas.get_width_height()
         return Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
 
 
 def _laid_out_savefig(fig: Figure, buf: io.BytesIO, fmt: str = "png") -> None:
-    """``fig.savefig`` as PNG, the layout engine run once and the figure drawn once.
-
-    Why: with a layout engine, ``savefig`` draws the whole figure twice, once without rendering
-    only so that the engine can run, then for real; running the engine directly (it measures the
-    texts itself) and drawing once with it switched off, as ``savefig`` does for its second draw,
-    gives the same bytes for a ninth less of a chart's cost. The engine is restored afterwards."""
+    """``fig.savefig`` (PNG or SVG) at :data:`DPI`, laid out and drawn once (:func:`_laid_out_once`)."""
     options: dict[str, Any] = {"metadata": {"Date": None}} if fmt == "svg" else {}  # no time stamp in an SVG
-    engine = fig.get_layout_engine()
-    if engine is None or not fig.axes or fig.dpi != DPI:  # the engine must measure at the saved dpi
+
+    def save() -> None:
         fig.savefig(buf, format=fmt, dpi=DPI, facecolor="white", **options)
-        return
-    if fig.canvas is None or type(fig.canvas) is FigureCanvasBase:
-        FigureCanvasAgg(fig)
-    engine.execute(fig)
-    with fig._cm_set(layout_engine="none"):  # what savefig itself does after its first draw
-        fig.savefig(buf, format=fmt, dpi=DPI, facecolor="white", **options)
+
+    if fig.dpi != DPI:
+        save()
+    else:
+        _laid_out_once(fig, save)
 
 
 _SVG_GEOMETRY = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|width|height|transform|viewBox|points)=")([^"]*)"')

@@ -239,6 +239,9 @@ def read_table(folder: str | Path, table: str) -> pd.DataFrame:
 
 # --- the units back from a written dataset ------------------------------------------------------
 
+_UNIT_TABLES = ["documents", "facts", "prior_year", "function_totals", "findings", "projects"]  # documents first
+
+
 def _json(v: Any) -> Any:
     return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else json.loads(v)
 
@@ -317,6 +320,3 @@ def read_units(folder: str | Path) -> list[Any]:
         unit = units.setdefault(doc["unit_id"], Unit(unit_id=doc["unit_id"], name=doc["unit_name"]))
         unit.documents.append(UnitDocument(doc_id=doc_id, folder=folder / "documents" / doc_id, data=data))
     return list(units.values())
-
-
-_UNIT_TABLES = ["documents", "facts", "prior_year", "function_totals", "findings", "projects"]

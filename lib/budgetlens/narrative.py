@@ -626,8 +626,8 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None, kind: str 
         if current is not None:
             out[key] = _tidy(current - c.delta)
     stated: dict[str, tuple[float, float]] = {}  # key → (current, prior), first statement wins
-    for c in nar.changes + nar.part_changes:
-        current = c.current if c.current is not None or c not in nar.part_changes else facts.get(c.key)
+    for c, part in [(c, False) for c in nar.changes] + [(c, True) for c in nar.part_changes]:
+        current = facts.get(c.key) if part and c.current is None else c.current  # a part's figure: the fact's
         if c.key and c.key not in stated and current is not None and c.delta is not None:
             stated[c.key] = (current, current - c.delta)
     for total, parts in narrative_rules().get("compositions", {}).items():
@@ -639,20 +639,21 @@ def prior_year(nar: Narrative, facts: dict[str, float] | None = None, kind: str 
     for c in nar.changes:
         if c.prior is None or c.key not in IMPLIED_BY_TOTAL or c.current is None or out.get("carryover_begin"):
             continue
-        spending = kind in (None, "budget") or abs(c.prior) < 0.005  # a total of 0 had no spending either
-        for key in IMPLIED_BY_TOTAL[c.key] + (_spending_side(c, out) if spending else ()):
+        for key in IMPLIED_BY_TOTAL[c.key] + _spending_side(c, out, kind):
             current = facts.get(key)
             if key not in out and current is not None and abs(current - c.current) < 0.005:
                 out[key] = _tidy(c.prior)
     return out
 
 
-def _spending_side(c: Change, out: dict[str, float]) -> tuple[str, ...]:
+def _spending_side(c: Change, out: dict[str, float], kind: str | None) -> tuple[str, ...]:
     """A grand total named by its spending ("相应安排支出预算1269.68万元，比上年增加75.03万元", Fuzhou) also dates
     this year's 本年支出 when the two are equal, as 收入总计 dates the 本年收入: in a budget, which plans no
     年末结转 (a final's last year may have carried money over although this year's did not), or when last
-    year's total was 0."""
-    return ("expenditure_total",) if c.key == "grand_total" and "支" in c.subject and not out.get("carryover_end") else ()
+    year's total was 0 (and so its spending)."""
+    if c.key != "grand_total" or "支" not in c.subject or out.get("carryover_end"):
+        return ()
+    return ("expenditure_total",) if kind in (None, "budget") or abs(c.prior or 0.0) < 0.005 else ()
 
 
 def _loose_key(c: Change, facts: dict[str, float]) -> str:
